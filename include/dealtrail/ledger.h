@@ -1,0 +1,131 @@
+// The ledger: one SQLite file holding an append-only, hash-chained log of
+// events, plus the reference data those events define (parties, aliases).
+// Every write is one SQLite transaction (BEGIN IMMEDIATE): it happens whole
+// or not at all, and a failed call leaves the file as it was.
+//
+// Thread-safety: a Ledger is one connection; use it from one thread at a
+// time. Several processes may open the same file; writers wait on each other
+// (busy timeout) rather than fail.
+#ifndef DEALTRAIL_LEDGER_H_
+#define DEALTRAIL_LEDGER_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dealtrail/event.h"
+#include "dealtrail/reader.h"
+#include "dealtrail/replay.h"
+#include "dealtrail/status.h"
+#include "dealtrail/time.h"
+
+namespace dealtrail {
+
+// The file format: SQLite's application_id ("DLTR") and the schema version
+// this build writes (PRAGMA user_version).
+inline constexpr std::int32_t kApplicationId = 0x444C5452;
+int CurrentSchemaVersion();
+
+struct AppendOptions {
+  // For revise: fail with kVersionMismatch unless the commitment has had
+  // exactly this many events applied (its `version` in replay).
+  std::optional<int> expect_version;
+};
+
+struct AppendResult {
+  std::int64_t seq = 0;
+  std::string id;
+  std::string hash;
+  bool already_present = false;  // the same event was recorded before; nothing written
+};
+
+struct ImportOptions {
+  bool dry_run = false;  // validate everything, write nothing
+  // Called now and then with the events read so far.
+  std::function<void(std::int64_t events, std::int64_t bytes)> progress;
+};
+
+struct ImportSummary {
+  std::int64_t read = 0;
+  std::int64_t added = 0;
+  std::int64_t already_present = 0;
+  std::int64_t first_seq = 0;  // of the added events, 0 if none
+  std::int64_t last_seq = 0;
+};
+
+struct PartyInfo {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::vector<std::string> aliases;  // as typed, in the order added
+};
+
+struct VerifyReport {
+  int schema_version = 0;
+  std::int64_t events = 0;
+  std::string head_hash;              // hash of the last event (the genesis hash if none)
+  std::vector<std::string> problems;  // empty when everything checks
+  std::int64_t first_bad_seq = 0;     // 0 when the chain is whole
+  bool ok() const { return problems.empty(); }
+};
+
+struct ReplayQuery {
+  std::optional<date::sys_days> as_of;  // default: today by the ledger's clock
+  std::optional<Timestamp> known_at;    // default: now
+  PositionFilter filter;
+};
+
+class Ledger {
+ public:
+  // Creates a new ledger file at `path` (it must not exist) with the current
+  // schema. kConflict if the file exists.
+  static Result<Ledger> Create(const std::string& path, Clock clock);
+  // Opens an existing ledger. kNotALedger if the file is not a dealtrail
+  // ledger or has a newer schema; kIo if it cannot be opened. Older schemas
+  // are migrated in one transaction (not in read-only mode).
+  static Result<Ledger> Open(const std::string& path, Clock clock, bool read_only = false);
+
+  Ledger(Ledger&&) noexcept;
+  Ledger& operator=(Ledger&&) noexcept;
+  ~Ledger();
+
+  // Validates and appends one event. Party names in it may be aliases; they
+  // are stored as party ids. Sets seq, recorded_at (unless carried), id
+  // (derived if empty) and hash. The same id with the same content is a no-op
+  // (already_present); with other content, kConflict naming the field.
+  Result<AppendResult> Append(Event event, const AppendOptions& options = {});
+
+  // Appends every event the reader yields, in one transaction: all or
+  // nothing. Errors are located at the reader's "name:line".
+  Result<ImportSummary> Import(EventReader& reader, const ImportOptions& options = {});
+
+  // Every event in sequence order.
+  Status ForEachEvent(const std::function<Status(const Event&)>& fn) const;
+
+  // Positions as of a date, as known at a time.
+  Result<Positions> Replay(const ReplayQuery& query) const;
+
+  // Schema version, SQLite integrity check, sequence, hash chain, replay
+  // invariants. A damaged ledger is a report with problems, not an error.
+  Result<VerifyReport> Verify() const;
+
+  // The party id a name or alias stands for. kNotFound names the nearest
+  // known names.
+  Result<std::string> ResolveParty(std::string_view name) const;
+  Result<std::vector<PartyInfo>> Parties() const;
+
+  const std::string& path() const;
+  Timestamp Now() const;
+
+ private:
+  struct Impl;
+  explicit Ledger(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dealtrail
+
+#endif  // DEALTRAIL_LEDGER_H_

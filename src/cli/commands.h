@@ -1,0 +1,49 @@
+// What the command implementations share: the run context (streams, clock,
+// ledger path, exit code) and the functions that register each group of
+// subcommands on the CLI11 app.
+#ifndef DEALTRAIL_SRC_CLI_COMMANDS_H_
+#define DEALTRAIL_SRC_CLI_COMMANDS_H_
+
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "cli/positions_format.h"
+#include "cli/run.h"
+#include "dealtrail/ledger.h"
+
+namespace CLI {
+class App;
+}  // namespace CLI
+
+namespace dealtrail::cli {
+
+struct Context {
+  std::ostream& out;
+  std::ostream& err;
+  const Environment& env;
+  std::string ledger_path;
+  std::string command;  // "record", "import", … for error messages
+  int code = kExitOk;
+
+  // Prints one line for `s` and sets the exit code. With `fields_are_flags`
+  // a field name is shown as the flag that carries it ("--amount").
+  int Fail(const Status& s, bool fields_are_flags = false);
+  // Opens the ledger, or reports why not and returns nothing.
+  std::optional<Ledger> Open(bool read_only);
+};
+
+int ExitCodeFor(const Status& s);
+// "amount" -> "--amount", "commitment_kind" -> "--kind".
+std::string FlagFor(std::string_view field);
+// Party id -> display name, for output.
+Result<Names> LoadNames(const Ledger& ledger);
+
+// init, party add, party alias, record, import.
+void AddWriteCommands(CLI::App& app, Context& ctx);
+// party list, export, replay, verify.
+void AddReadCommands(CLI::App& app, Context& ctx);
+
+}  // namespace dealtrail::cli
+
+#endif  // DEALTRAIL_SRC_CLI_COMMANDS_H_

@@ -1,0 +1,222 @@
+// Commands that only read: party list, export, replay, verify. They open the
+// ledger read-only.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <memory>
+
+#include "cli/commands.h"
+#include "cli/table.h"
+
+namespace dealtrail::cli {
+
+Result<Names> LoadNames(const Ledger& ledger) {
+  auto parties = ledger.Parties();
+  if (!parties.ok()) return parties.status();
+  Names names;
+  for (const PartyInfo& p : *parties) names[p.id] = p.name;
+  return names;
+}
+
+namespace {
+
+CLI::Option* AddFormat(CLI::App* cmd, std::string& format, const std::string& choices) {
+  return cmd->add_option("--format", format, "output format: " + choices)
+      ->check(CLI::IsMember(CLI::detail::split(choices, '|')));
+}
+
+void AddPartyList(CLI::App& app, Context& ctx) {
+  auto format = std::make_shared<std::string>("table");
+  CLI::App* cmd = app.get_subcommand("party")->add_subcommand("list", "list parties and aliases");
+  AddFormat(cmd, *format, "table|json|csv");
+  cmd->callback([&ctx, format] {
+    ctx.command = "party list";
+    auto ledger = ctx.Open(true);
+    if (!ledger) return;
+    auto parties = ledger->Parties();
+    if (!parties.ok()) {
+      ctx.Fail(parties.status());
+      return;
+    }
+    if (*format == "json") {
+      Json j = Json::array();
+      for (const PartyInfo& p : *parties) {
+        j.push_back(Json{{"id", p.id}, {"name", p.name}, {"kind", p.kind}, {"aliases", p.aliases}});
+      }
+      ctx.out << j.dump(2) << "\n";
+      return;
+    }
+    if (*format == "csv") {
+      WriteCsvRow(ctx.out, {"id", "name", "kind", "aliases"});
+      for (const PartyInfo& p : *parties) {
+        std::string aliases;
+        for (const std::string& a : p.aliases) aliases += (aliases.empty() ? "" : ";") + a;
+        WriteCsvRow(ctx.out, {p.id, p.name, p.kind, aliases});
+      }
+      return;
+    }
+    Table table({"id", "name", "kind", "aliases"});
+    for (const PartyInfo& p : *parties) {
+      std::string aliases;
+      for (const std::string& a : p.aliases) aliases += (aliases.empty() ? "" : ", ") + a;
+      table.AddRow({p.id, p.name, p.kind, aliases});
+    }
+    table.Print(ctx.out);
+  });
+}
+
+void AddExport(CLI::App& app, Context& ctx) {
+  auto output = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "export", "write every event as JSONL, in sequence order (import reads it back)");
+  cmd->add_option("--output", *output, "write to this file instead of standard output");
+  cmd->callback([&ctx, output] {
+    ctx.command = "export";
+    auto ledger = ctx.Open(true);
+    if (!ledger) return;
+    std::ofstream file;
+    std::ostream* out = &ctx.out;
+    if (!output->empty()) {
+      file.open(*output, std::ios::binary | std::ios::trunc);
+      if (!file) {
+        ctx.Fail(Status(StatusCode::kIo, "--output", *output + ": cannot be written"));
+        return;
+      }
+      out = &file;
+    }
+    Status s = ledger->ForEachEvent([out](const Event& e) {
+      *out << CanonicalJson(e) << "\n";
+      return Status{};
+    });
+    if (!s.ok()) ctx.Fail(s);
+  });
+}
+
+void AddReplay(CLI::App& app, Context& ctx) {
+  struct ReplayArgs {
+    std::string as_of;
+    std::string known_at;
+    std::string min_certainty = "rumored";
+    std::string party;
+    std::string format = "table";
+    std::string section = "commitments";
+  };
+  auto args = std::make_shared<ReplayArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "replay", "positions per commitment, pair, party and round as of a date, as known at a time");
+  cmd->add_option("--as-of", args->as_of, "effective date YYYY-MM-DD (default: today)");
+  cmd->add_option(
+      "--known-at", args->known_at,
+      "what the ledger knew at this UTC time, or by the end of this day (default: now)");
+  cmd->add_option("--min-certainty", args->min_certainty,
+                  "leave out what is less certain: rumored, reported, announced, signed, closed");
+  cmd->add_option("--party", args->party, "only commitments from or to this party");
+  AddFormat(cmd, args->format, "table|json|csv");
+  cmd->add_option("--section", args->section,
+                  "with --format csv: commitments (default), pairs, parties or rounds");
+  cmd->callback([&ctx, args] {
+    ctx.command = "replay";
+    ReplayQuery query;
+    if (!args->as_of.empty()) {
+      auto d = ParseDay(args->as_of);
+      if (!d.ok()) {
+        ctx.Fail(d.status().For("--as-of"));
+        return;
+      }
+      query.as_of = *d;
+    }
+    if (!args->known_at.empty()) {
+      auto t = ParseTimestamp(args->known_at);
+      if (!t.ok()) {
+        ctx.Fail(t.status().For("--known-at"));
+        return;
+      }
+      query.known_at = *t;
+    }
+    auto level = CertaintyFromName(args->min_certainty);
+    if (!level) {
+      ctx.Fail(Status::Invalid("--min-certainty",
+                               "expected rumored, reported, announced, signed or closed; got '" +
+                                   args->min_certainty + "'"));
+      return;
+    }
+    query.filter.min_certainty = *level;
+    auto ledger = ctx.Open(true);
+    if (!ledger) return;
+    if (!args->party.empty()) {
+      auto id = ledger->ResolveParty(args->party);
+      if (!id.ok()) {
+        ctx.Fail(id.status().For("--party"), true);
+        return;
+      }
+      query.filter.party = *id;
+    }
+    auto positions = ledger->Replay(query);
+    if (!positions.ok()) {
+      ctx.Fail(positions.status());
+      return;
+    }
+    auto names = LoadNames(*ledger);
+    if (!names.ok()) {
+      ctx.Fail(names.status());
+      return;
+    }
+    if (args->format == "json") {
+      ctx.out << PositionsJson(*positions, *names).dump(2) << "\n";
+    } else if (args->format == "csv") {
+      Status s = PrintPositionsCsv(*positions, *names, args->section, ctx.out);
+      if (!s.ok()) ctx.Fail(s);
+    } else {
+      PrintPositionsTable(*positions, *names, ctx.out);
+    }
+  });
+}
+
+void AddVerify(CLI::App& app, Context& ctx) {
+  auto format = std::make_shared<std::string>("table");
+  CLI::App* cmd = app.add_subcommand(
+      "verify", "check schema version, SQLite integrity, the hash chain and replay invariants");
+  AddFormat(cmd, *format, "table|json");
+  cmd->callback([&ctx, format] {
+    ctx.command = "verify";
+    auto ledger = ctx.Open(true);
+    if (!ledger) return;
+    auto report = ledger->Verify();
+    if (!report.ok()) {
+      ctx.Fail(report.status());
+      return;
+    }
+    if (*format == "json") {
+      Json j;
+      j["ok"] = report->ok();
+      j["schema_version"] = report->schema_version;
+      j["events"] = report->events;
+      j["head_hash"] = report->head_hash;
+      j["first_bad_seq"] = report->first_bad_seq == 0 ? Json(nullptr) : Json(report->first_bad_seq);
+      j["problems"] = report->problems;
+      ctx.out << j.dump(2) << "\n";
+    } else {
+      ctx.out << "schema version  " << report->schema_version << "\n"
+              << "events          " << report->events << "\n"
+              << "head hash       " << report->head_hash << "\n";
+      for (const std::string& p : report->problems) ctx.out << "problem         " << p << "\n";
+      ctx.out << (report->ok() ? "ledger verified: integrity, hash chain and replay all check\n"
+                               : "ledger FAILED verification\n");
+    }
+    if (!report->ok()) {
+      ctx.err << "dealtrail verify: " << report->problems.front() << "\n";
+      ctx.code = kExitFailure;
+    }
+  });
+}
+
+}  // namespace
+
+void AddReadCommands(CLI::App& app, Context& ctx) {
+  AddPartyList(app, ctx);
+  AddExport(app, ctx);
+  AddReplay(app, ctx);
+  AddVerify(app, ctx);
+}
+
+}  // namespace dealtrail::cli

@@ -1,0 +1,261 @@
+// Commands that write: init, party add, party alias, record, import. Flags
+// are gathered into a RawEvent so the command line accepts exactly what an
+// import file does, with the same checks and messages.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iomanip>
+#include <map>
+#include <memory>
+
+#include "cli/commands.h"
+#include "dealtrail/reader.h"
+
+namespace dealtrail::cli {
+namespace {
+
+// The flags every event accepts, and the event field each one fills.
+const std::vector<std::pair<std::string, std::string>> kCommonFlags = {
+    {"--id", "id"},         {"--date", "date"}, {"--certainty", "certainty"},
+    {"--source", "source"}, {"--url", "url"},   {"--published", "published"},
+    {"--note", "note"},
+};
+
+// The flags `record` takes besides the common ones.
+const std::vector<std::pair<std::string, std::string>> kRecordFlags = {
+    {"--commitment", "commitment"},
+    {"--kind", "commitment_kind"},
+    {"--from", "from"},
+    {"--to", "to"},
+    {"--amount", "amount"},
+    {"--conditional", "conditional"},
+    {"--round", "round"},
+    {"--terms", "terms"},
+    {"--by", "by"},
+    {"--party", "party"},
+    {"--target", "target"},
+    {"--pre-money", "pre_money"},
+    {"--post-money", "post_money"},
+    {"--basis", "basis"},
+    {"--retracts", "retracts"},
+};
+
+std::string Today(const Context& ctx) {
+  return FormatDay(date::floor<date::days>(ctx.env.clock()));
+}
+
+void PrintAppended(Context& ctx, const AppendResult& r, const std::string& what) {
+  if (r.already_present) {
+    ctx.out << "already recorded as event " << r.seq << " (id " << r.id << "); nothing written\n";
+  } else {
+    ctx.out << "recorded event " << r.seq << ": " << what << " (id " << r.id << ")\n";
+  }
+  ctx.out << "hash " << r.hash << "\n";
+}
+
+// Turns the given flags into an event and appends it.
+void AppendFromFlags(Context& ctx, RawEvent raw, const AppendOptions& options,
+                     const std::string& what) {
+  auto event = EventFromRaw(raw);
+  if (!event.ok()) {
+    ctx.Fail(event.status(), /*fields_are_flags=*/true);
+    return;
+  }
+  auto ledger = ctx.Open(false);
+  if (!ledger) return;
+  auto appended = ledger->Append(std::move(event).value(), options);
+  if (!appended.ok()) {
+    ctx.Fail(appended.status(), /*fields_are_flags=*/true);
+    return;
+  }
+  PrintAppended(ctx, *appended, what);
+}
+
+struct FlagValues {
+  std::map<std::string, std::string> values;  // field -> value
+  void Register(CLI::App* cmd, const std::vector<std::pair<std::string, std::string>>& flags) {
+    for (const auto& [flag, field] : flags) cmd->add_option(flag, values[field]);
+  }
+  void AddTo(RawEvent& raw) const {
+    for (const auto& [field, value] : values) {
+      if (!value.empty()) raw.fields.emplace_back(field, value);
+    }
+  }
+};
+
+void AddInit(CLI::App& app, Context& ctx) {
+  CLI::App* cmd = app.add_subcommand("init", "create a new, empty ledger file");
+  cmd->callback([&ctx] {
+    ctx.command = "init";
+    auto ledger = Ledger::Create(ctx.ledger_path, ctx.env.clock);
+    if (!ledger.ok()) {
+      ctx.Fail(ledger.status());
+      return;
+    }
+    ctx.out << "created ledger " << ctx.ledger_path << " (schema version " << CurrentSchemaVersion()
+            << ")\n";
+  });
+}
+
+void AddParty(CLI::App& app, Context& ctx) {
+  CLI::App* party = app.add_subcommand("party", "reference data: parties and their aliases");
+  party->require_subcommand(1);
+
+  struct AddArgs {
+    std::string id;
+    std::string name;
+    std::string kind;
+    std::vector<std::string> aliases;
+    FlagValues common;
+  };
+  auto add_args = std::make_shared<AddArgs>();
+  CLI::App* add = party->add_subcommand("add", "add a party: an id, a display name, aliases");
+  add->add_option("ID", add_args->id, "short id: lower-case letters, digits, . _ -")->required();
+  add->add_option("--name", add_args->name, "display name, in any script")->required();
+  add->add_option("--kind", add_args->kind, "company (default), fund, person or state");
+  add->add_option("--alias", add_args->aliases, "another name (repeatable)");
+  add_args->common.Register(add, kCommonFlags);
+  add->callback([&ctx, add_args] {
+    ctx.command = "party add";
+    RawEvent raw;
+    raw.fields = {{"kind", "party-add"}, {"party", add_args->id}, {"name", add_args->name}};
+    if (!add_args->kind.empty()) raw.fields.emplace_back("party_kind", add_args->kind);
+    if (!add_args->aliases.empty()) raw.aliases = add_args->aliases;
+    if (add_args->common.values["date"].empty()) add_args->common.values["date"] = Today(ctx);
+    add_args->common.AddTo(raw);
+    AppendFromFlags(ctx, std::move(raw), {}, "party " + add_args->id);
+  });
+
+  struct AliasArgs {
+    std::string party;
+    std::vector<std::string> aliases;
+    FlagValues common;
+  };
+  auto alias_args = std::make_shared<AliasArgs>();
+  CLI::App* alias = party->add_subcommand("alias", "give a party more names");
+  alias->add_option("PARTY", alias_args->party, "the party, by id or any alias")->required();
+  alias->add_option("ALIAS", alias_args->aliases, "the new names")->required();
+  alias_args->common.Register(alias, kCommonFlags);
+  alias->callback([&ctx, alias_args] {
+    ctx.command = "party alias";
+    RawEvent raw;
+    raw.fields = {{"kind", "party-alias"}, {"party", alias_args->party}};
+    raw.aliases = alias_args->aliases;
+    if (alias_args->common.values["date"].empty()) alias_args->common.values["date"] = Today(ctx);
+    alias_args->common.AddTo(raw);
+    AppendFromFlags(ctx, std::move(raw), {}, "aliases for " + alias_args->party);
+  });
+}
+
+void AddRecord(CLI::App& app, Context& ctx) {
+  struct RecordArgs {
+    std::string kind;
+    FlagValues flags;
+    int expect_version = 0;
+    CLI::Option* expect_version_flag = nullptr;
+  };
+  auto args = std::make_shared<RecordArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "record",
+      "append one event: open, revise, fund, supersede, cancel, expire, complete, round-open, "
+      "round-revise, round-close, valuation, retract");
+  cmd->add_option("KIND", args->kind, "the event kind")->required();
+  args->flags.Register(cmd, kCommonFlags);
+  args->flags.Register(cmd, kRecordFlags);
+  args->expect_version_flag =
+      cmd->add_option("--expect-version", args->expect_version,
+                      "revise only if the commitment is at this version (exit 4 otherwise)");
+  cmd->callback([&ctx, args] {
+    ctx.command = "record";
+    RawEvent raw;
+    raw.fields = {{"kind", args->kind}};
+    args->flags.AddTo(raw);
+    AppendOptions options;
+    if (args->expect_version_flag->count() > 0) options.expect_version = args->expect_version;
+    const auto& v = args->flags.values;
+    std::string subject = v.at("commitment");
+    if (subject.empty()) subject = v.at("round");
+    if (subject.empty()) subject = v.at("retracts");
+    if (subject.empty()) subject = v.at("party");
+    AppendFromFlags(ctx, std::move(raw), options, args->kind + " " + subject);
+  });
+}
+
+void AddImport(CLI::App& app, Context& ctx) {
+  struct ImportArgs {
+    std::string file;
+    bool dry_run = false;
+    std::string input_format;
+  };
+  auto args = std::make_shared<ImportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "import", "append every event in a JSONL or CSV file, all or nothing (docs/events.md)");
+  cmd->add_option("FILE", args->file, "the event file, or - for standard input")->required();
+  cmd->add_flag("--dry-run", args->dry_run, "check every event, write nothing");
+  cmd->add_option("--input-format", args->input_format,
+                  "jsonl or csv (default: from the file name; jsonl for -)");
+  cmd->callback([&ctx, args] {
+    ctx.command = "import";
+    std::string format = args->input_format;
+    if (format.empty()) {
+      const std::string& f = args->file;
+      format = f.size() >= 4 && f.compare(f.size() - 4, 4, ".csv") == 0 ? "csv" : "jsonl";
+    }
+    if (format != "jsonl" && format != "csv") {
+      ctx.Fail(Status::Invalid("--input-format", "expected jsonl or csv, got '" + format + "'"));
+      return;
+    }
+    std::ifstream file;
+    std::istream* in = ctx.env.in;
+    if (args->file != "-") {
+      file.open(args->file, std::ios::binary);
+      if (!file) {
+        ctx.Fail(Status(StatusCode::kInvalidInput, "", args->file + ": cannot be read"));
+        return;
+      }
+      in = &file;
+    } else if (!in) {
+      ctx.Fail(Status::Invalid("FILE", "standard input is not available"));
+      return;
+    }
+    auto reader =
+        format == "csv" ? MakeCsvReader(*in, args->file) : MakeJsonlReader(*in, args->file);
+    auto ledger = ctx.Open(false);
+    if (!ledger) return;
+    ImportOptions options;
+    options.dry_run = args->dry_run;
+    if (ctx.env.stderr_is_terminal) {
+      options.progress = [&ctx](std::int64_t events, std::int64_t bytes) {
+        ctx.err << "\rimporting: " << events << " events, " << bytes / (1 << 20) << " MiB read"
+                << std::flush;
+      };
+    }
+    auto summary = ledger->Import(*reader, options);
+    if (ctx.env.stderr_is_terminal) ctx.err << "\n";
+    if (!summary.ok()) {
+      ctx.Fail(summary.status());
+      return;
+    }
+    if (args->dry_run) {
+      ctx.out << summary->read << " events checked; " << summary->added << " would be added, "
+              << summary->already_present << " already present; nothing written (dry run)\n";
+      return;
+    }
+    ctx.out << "imported " << summary->added << " events";
+    if (summary->added > 0) {
+      ctx.out << " (events " << summary->first_seq << "\xE2\x80\x93" << summary->last_seq << ")";
+    }
+    ctx.out << "; " << summary->already_present << " already present\n";
+  });
+}
+
+}  // namespace
+
+void AddWriteCommands(CLI::App& app, Context& ctx) {
+  AddInit(app, ctx);
+  AddParty(app, ctx);
+  AddRecord(app, ctx);
+  AddImport(app, ctx);
+}
+
+}  // namespace dealtrail::cli

@@ -1,0 +1,26 @@
+// Rendering replay positions: table, JSON (the contract in docs/replay.md)
+// and CSV.
+#ifndef DEALTRAIL_SRC_CLI_POSITIONS_FORMAT_H_
+#define DEALTRAIL_SRC_CLI_POSITIONS_FORMAT_H_
+
+#include <map>
+#include <ostream>
+#include <string>
+
+#include "cli/table.h"
+#include "dealtrail/replay.h"
+
+namespace dealtrail::cli {
+
+// Party id -> display name.
+using Names = std::map<std::string, std::string>;
+
+Json PositionsJson(const Positions& p, const Names& names);
+void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& out);
+// One section as CSV: commitments, pairs, parties or rounds.
+Status PrintPositionsCsv(const Positions& p, const Names& names, std::string_view section,
+                         std::ostream& out);
+
+}  // namespace dealtrail::cli
+
+#endif  // DEALTRAIL_SRC_CLI_POSITIONS_FORMAT_H_

@@ -1,0 +1,88 @@
+// The command line: argument parsing (CLI11), dispatch, and the mapping of
+// Status values to one-line errors and exit codes. Output formats live in
+// their own files; everything else is the library's.
+#include "cli/run.h"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+
+#include "cli/commands.h"
+
+namespace dealtrail::cli {
+
+int ExitCodeFor(const Status& s) {
+  if (s.ok()) return kExitOk;
+  if (s.code() == StatusCode::kVersionMismatch) return kExitVersion;
+  return s.IsBadInput() ? kExitBadInput : kExitFailure;
+}
+
+std::string FlagFor(std::string_view field) {
+  if (field.empty() || field.front() == '-') return std::string(field);
+  if (field == "commitment_kind" || field == "party_kind") return "--kind";
+  if (field == "aliases") return "--alias";
+  if (field == "kind") return "KIND";
+  std::string flag = "--" + std::string(field);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+int Context::Fail(const Status& s, bool fields_are_flags) {
+  Status shown = s;
+  if (fields_are_flags && s.where().empty() && !s.field().empty()) {
+    shown = Status(s.code(), FlagFor(s.field()), s.message());
+  }
+  if (shown.where().empty()) {
+    err << "dealtrail " << command << ": " << shown.ToString() << "\n";
+  } else {
+    err << shown.ToString() << "\n";
+  }
+  code = ExitCodeFor(s);
+  return code;
+}
+
+std::optional<Ledger> Context::Open(bool read_only) {
+  auto ledger = Ledger::Open(ledger_path, env.clock, read_only);
+  if (!ledger.ok()) {
+    Fail(ledger.status());
+    return std::nullopt;
+  }
+  return std::move(ledger).value();
+}
+
+int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+        const Environment& env) {
+  CLI::App app{
+      "dealtrail: an append-only ledger of dated commitments between companies, replayable to "
+      "any date and as known at any time.",
+      "dealtrail"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  Context ctx{out, err, env, "", "", kExitOk};
+  auto it = env.vars.find("DEALTRAIL_LEDGER");
+  ctx.ledger_path = it != env.vars.end() && !it->second.empty() ? it->second : "dealtrail.db";
+  app.add_option("--ledger", ctx.ledger_path,
+                 "ledger file (default: $DEALTRAIL_LEDGER, else ./dealtrail.db)");
+
+  AddWriteCommands(app, ctx);
+  AddReadCommands(app, ctx);
+
+  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e, out, err);
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    err << "dealtrail: " << what << " (see dealtrail --help)\n";
+    return kExitBadInput;
+  }
+  return ctx.code;
+}
+
+}  // namespace dealtrail::cli

@@ -1,0 +1,253 @@
+// The event <-> row mapping: one SQL column per event field, amounts as
+// minor units plus bound, dates as the first and last day of their period.
+#include "storage/event_rows.h"
+
+#include <nlohmann/json.hpp>
+
+#include "core/text.h"
+
+namespace dealtrail::storage {
+
+const char* const kEventColumns =
+    "seq, event_id, kind, effective_date, date_precision, recorded_at, certainty, party_id, name, "
+    "party_kind, aliases, commitment_id, commitment_kind, from_party, to_party, by_commitment, "
+    "round_id, retracts, currency, amount_minor, amount_bound, conditional_minor, "
+    "conditional_bound, target_minor, target_bound, pre_money_minor, pre_money_bound, "
+    "post_money_minor, post_money_bound, basis, terms, source, url, published, note, hash";
+
+const char* const kInsertEvent =
+    "INSERT INTO events (seq, event_id, kind, effective_date, effective_end, date_precision, "
+    "recorded_at, certainty, party_id, name, party_kind, aliases, commitment_id, "
+    "commitment_kind, from_party, to_party, by_commitment, round_id, retracts, currency, "
+    "amount_minor, amount_bound, conditional_minor, conditional_bound, target_minor, "
+    "target_bound, pre_money_minor, pre_money_bound, post_money_minor, post_money_bound, basis, "
+    "terms, source, url, published, note, hash) VALUES (:seq, :event_id, :kind, "
+    ":effective_date, :effective_end, :date_precision, :recorded_at, :certainty, :party_id, "
+    ":name, :party_kind, :aliases, :commitment_id, :commitment_kind, :from_party, :to_party, "
+    ":by_commitment, :round_id, :retracts, :currency, :amount_minor, :amount_bound, "
+    ":conditional_minor, :conditional_bound, :target_minor, :target_bound, :pre_money_minor, "
+    ":pre_money_bound, :post_money_minor, :post_money_bound, :basis, :terms, :source, :url, "
+    ":published, :note, :hash)";
+
+namespace {
+
+// Column positions in kEventColumns.
+enum Col {
+  kSeq,
+  kEventId,
+  kKind,
+  kEffectiveDate,
+  kPrecision,
+  kRecordedAt,
+  kCertainty,
+  kPartyId,
+  kName,
+  kPartyKind,
+  kAliases,
+  kCommitmentId,
+  kCommitmentKind,
+  kFromParty,
+  kToParty,
+  kByCommitment,
+  kRoundId,
+  kRetracts,
+  kCurrency,
+  kAmountMinor,
+  kAmountBound,
+  kConditionalMinor,
+  kConditionalBound,
+  kTargetMinor,
+  kTargetBound,
+  kPreMoneyMinor,
+  kPreMoneyBound,
+  kPostMoneyMinor,
+  kPostMoneyBound,
+  kBasis,
+  kTerms,
+  kSource,
+  kUrl,
+  kPublished,
+  kNote,
+  kHash,
+};
+
+void BindText(SQLite::Statement& s, const char* name, const std::string& v) {
+  if (v.empty()) {
+    s.bind(name);  // NULL
+  } else {
+    s.bindNoCopy(name, v);  // `v` outlives the statement's execution
+  }
+}
+
+void BindMoney(SQLite::Statement& s, const char* minor, const char* bound,
+               const std::optional<Amount>& a) {
+  if (a) {
+    s.bind(minor, static_cast<int64_t>(a->minor));
+    s.bind(bound, std::string(BoundName(a->bound)));
+  } else {
+    s.bind(minor);
+    s.bind(bound);
+  }
+}
+
+std::string Text(const SQLite::Statement& row, int col) {
+  const SQLite::Column c = row.getColumn(col);
+  return c.isNull() ? std::string() : c.getString();
+}
+
+Status Bad(const SQLite::Statement& row, std::string_view column, std::string_view why) {
+  return {StatusCode::kCorrupt, std::string(column),
+          "event " + std::to_string(row.getColumn(kSeq).getInt64()) +
+              " cannot be read: " + std::string(why)};
+}
+
+Result<std::optional<Amount>> MoneyFrom(const SQLite::Statement& row, int minor_col, int bound_col,
+                                        const std::optional<Currency>& currency) {
+  const SQLite::Column minor = row.getColumn(minor_col);
+  if (minor.isNull()) return std::optional<Amount>();
+  auto bound = BoundFromName(Text(row, bound_col));
+  if (!bound || !currency) return Bad(row, "amount", "bound or currency missing");
+  return std::optional<Amount>(Amount{minor.getInt64(), *currency, *bound});
+}
+
+}  // namespace
+
+void BindEvent(SQLite::Statement& s, const Event& e) {
+  s.bind(":seq", static_cast<int64_t>(e.seq));
+  BindText(s, ":event_id", e.id);
+  s.bind(":kind", std::string(KindName(e.kind)));
+  s.bind(":effective_date", FormatDay(e.date.first()));
+  s.bind(":effective_end", FormatDay(e.date.last()));
+  s.bind(":date_precision", std::string(PrecisionName(e.date.precision())));
+  s.bind(":recorded_at", FormatTimestamp(e.recorded_at));
+  if (e.certainty) {
+    s.bind(":certainty", std::string(CertaintyName(*e.certainty)));
+  } else {
+    s.bind(":certainty");
+  }
+  BindText(s, ":party_id", e.party);
+  BindText(s, ":name", e.name);
+  BindText(s, ":party_kind", e.party_kind);
+  if (e.aliases.empty()) {
+    s.bind(":aliases");
+  } else {
+    s.bind(":aliases", nlohmann::json(e.aliases).dump());
+  }
+  BindText(s, ":commitment_id", e.commitment);
+  if (e.commitment_kind) {
+    s.bind(":commitment_kind", std::string(CommitmentKindName(*e.commitment_kind)));
+  } else {
+    s.bind(":commitment_kind");
+  }
+  BindText(s, ":from_party", e.from);
+  BindText(s, ":to_party", e.to);
+  BindText(s, ":by_commitment", e.by);
+  BindText(s, ":round_id", e.round);
+  BindText(s, ":retracts", e.retracts);
+  std::optional<Currency> currency;
+  for (const auto* a : {&e.amount, &e.conditional, &e.target, &e.pre_money, &e.post_money}) {
+    if (*a) currency = (*a)->currency;
+  }
+  if (currency) {
+    s.bind(":currency", std::string(currency->code()));
+  } else {
+    s.bind(":currency");
+  }
+  BindMoney(s, ":amount_minor", ":amount_bound", e.amount);
+  BindMoney(s, ":conditional_minor", ":conditional_bound", e.conditional);
+  BindMoney(s, ":target_minor", ":target_bound", e.target);
+  BindMoney(s, ":pre_money_minor", ":pre_money_bound", e.pre_money);
+  BindMoney(s, ":post_money_minor", ":post_money_bound", e.post_money);
+  if (e.basis) {
+    s.bind(":basis", std::string(BasisName(*e.basis)));
+  } else {
+    s.bind(":basis");
+  }
+  BindText(s, ":terms", e.terms);
+  BindText(s, ":source", e.source.outlet);
+  BindText(s, ":url", e.source.url);
+  if (e.source.published) {
+    s.bind(":published", FormatDay(*e.source.published));
+  } else {
+    s.bind(":published");
+  }
+  BindText(s, ":note", e.source.note);
+  BindText(s, ":hash", e.hash);
+}
+
+Result<Event> EventFromRow(const SQLite::Statement& row) {
+  Event e;
+  e.seq = row.getColumn(kSeq).getInt64();
+  e.id = Text(row, kEventId);
+  auto kind = KindFromName(Text(row, kKind));
+  if (!kind) return Bad(row, "kind", "unknown kind");
+  e.kind = *kind;
+  auto first = ParseDay(Text(row, kEffectiveDate));
+  auto precision = PrecisionFromName(Text(row, kPrecision));
+  if (!first.ok() || !precision) return Bad(row, "effective_date", "bad date");
+  auto date = PartialDate::Of(*first, *precision);
+  if (!date.ok()) return Bad(row, "effective_date", date.status().message());
+  e.date = *date;
+  auto recorded = ParseTimestamp(Text(row, kRecordedAt));
+  if (!recorded.ok()) return Bad(row, "recorded_at", "bad time");
+  e.recorded_at = *recorded;
+  if (!row.getColumn(kCertainty).isNull()) {
+    e.certainty = CertaintyFromName(Text(row, kCertainty));
+    if (!e.certainty) return Bad(row, "certainty", "unknown certainty");
+  }
+  e.party = Text(row, kPartyId);
+  e.name = Text(row, kName);
+  e.party_kind = Text(row, kPartyKind);
+  if (!row.getColumn(kAliases).isNull()) {
+    const auto list = nlohmann::json::parse(Text(row, kAliases), nullptr, false);
+    if (!list.is_array()) return Bad(row, "aliases", "not a JSON list");
+    for (const auto& a : list) {
+      if (!a.is_string()) return Bad(row, "aliases", "not a list of names");
+      e.aliases.push_back(a.get<std::string>());
+    }
+  }
+  e.commitment = Text(row, kCommitmentId);
+  if (!row.getColumn(kCommitmentKind).isNull()) {
+    e.commitment_kind = CommitmentKindFromName(Text(row, kCommitmentKind));
+    if (!e.commitment_kind) return Bad(row, "commitment_kind", "unknown kind");
+  }
+  e.from = Text(row, kFromParty);
+  e.to = Text(row, kToParty);
+  e.by = Text(row, kByCommitment);
+  e.round = Text(row, kRoundId);
+  e.retracts = Text(row, kRetracts);
+  std::optional<Currency> currency;
+  if (!row.getColumn(kCurrency).isNull()) {
+    currency = Currency::FromCode(Text(row, kCurrency));
+    if (!currency) return Bad(row, "currency", "unknown currency");
+  }
+  const std::array<std::tuple<int, int, std::optional<Amount>*>, 5> amounts = {{
+      {kAmountMinor, kAmountBound, &e.amount},
+      {kConditionalMinor, kConditionalBound, &e.conditional},
+      {kTargetMinor, kTargetBound, &e.target},
+      {kPreMoneyMinor, kPreMoneyBound, &e.pre_money},
+      {kPostMoneyMinor, kPostMoneyBound, &e.post_money},
+  }};
+  for (const auto& [minor, bound, out] : amounts) {
+    auto a = MoneyFrom(row, minor, bound, currency);
+    if (!a.ok()) return a.status();
+    *out = *a;
+  }
+  if (!row.getColumn(kBasis).isNull()) {
+    e.basis = BasisFromName(Text(row, kBasis));
+    if (!e.basis) return Bad(row, "basis", "unknown basis");
+  }
+  e.terms = Text(row, kTerms);
+  e.source.outlet = Text(row, kSource);
+  e.source.url = Text(row, kUrl);
+  if (!row.getColumn(kPublished).isNull()) {
+    auto d = ParseDay(Text(row, kPublished));
+    if (!d.ok()) return Bad(row, "published", "bad date");
+    e.source.published = *d;
+  }
+  e.source.note = Text(row, kNote);
+  e.hash = Text(row, kHash);
+  return e;
+}
+
+}  // namespace dealtrail::storage

@@ -1,0 +1,276 @@
+// The Ledger API over one SQLite connection: every write in one BEGIN
+// IMMEDIATE transaction, every read in one snapshot, SQLite exceptions
+// turned into Status values here at the boundary.
+#include "dealtrail/ledger.h"
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <unordered_set>
+
+#include "storage/event_rows.h"
+#include "storage/parties.h"
+#include "storage/schema.h"
+#include "storage/writer.h"
+
+namespace dealtrail {
+
+using storage::FromSqlite;
+
+struct Ledger::Impl {
+  std::string path;
+  Clock clock;
+  bool read_only = false;
+  std::unique_ptr<SQLite::Database> db;
+};
+
+Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Ledger::Ledger(Ledger&&) noexcept = default;
+Ledger& Ledger::operator=(Ledger&&) noexcept = default;
+Ledger::~Ledger() = default;
+
+const std::string& Ledger::path() const { return impl_->path; }
+Timestamp Ledger::Now() const { return impl_->clock(); }
+
+Result<Ledger> Ledger::Create(const std::string& path, Clock clock) {
+  auto db = storage::CreateLedgerFile(path);
+  if (!db.ok()) return db.status();
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->clock = std::move(clock);
+  impl->db = std::move(db).value();
+  return Ledger(std::move(impl));
+}
+
+Result<Ledger> Ledger::Open(const std::string& path, Clock clock, bool read_only) {
+  auto db = storage::OpenLedgerFile(path, read_only);
+  if (!db.ok()) return db.status();
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->clock = std::move(clock);
+  impl->read_only = read_only;
+  impl->db = std::move(db).value();
+  return Ledger(std::move(impl));
+}
+
+Result<AppendResult> Ledger::Append(Event event, const AppendOptions& options) {
+  try {
+    SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
+    if (!writer.ok()) return writer.status();
+    auto result = (*writer)->Add(std::move(event), options);
+    if (result.ok() && !result->already_present) tx.commit();
+    return result;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
+}
+
+Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& options) {
+  constexpr std::int64_t kProgressEvery = 10'000;
+  try {
+    SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
+    if (!writer.ok()) return writer.status();
+    ImportSummary summary;
+    Event event;
+    while (true) {
+      auto more = reader.Next(&event);
+      if (!more.ok()) return more.status();
+      if (!*more) break;
+      ++summary.read;
+      const std::string where = reader.name() + ":" + std::to_string(reader.line());
+      auto added = (*writer)->Add(std::move(event), {});
+      if (!added.ok()) return added.status().At(where);
+      if (added->already_present) {
+        ++summary.already_present;
+      } else {
+        ++summary.added;
+        if (summary.first_seq == 0) summary.first_seq = added->seq;
+        summary.last_seq = added->seq;
+      }
+      if (options.progress && summary.read % kProgressEvery == 0) {
+        options.progress(summary.read, reader.bytes_read());
+      }
+      event = Event{};
+    }
+    if (options.progress) options.progress(summary.read, reader.bytes_read());
+    if (!options.dry_run) tx.commit();
+    return summary;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
+}
+
+Status Ledger::ForEachEvent(const std::function<Status(const Event&)>& fn) const {
+  try {
+    SQLite::Transaction snapshot(*impl_->db);
+    SQLite::Statement q(
+        *impl_->db, std::string("SELECT ") + storage::kEventColumns + " FROM events ORDER BY seq");
+    while (q.executeStep()) {
+      auto e = storage::EventFromRow(q);
+      if (!e.ok()) return e.status();
+      DEALTRAIL_RETURN_IF_ERROR(fn(*e));
+    }
+    return {};
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
+}
+
+Result<Positions> Ledger::Replay(const ReplayQuery& query) const {
+  const Timestamp now = impl_->clock();
+  const date::sys_days as_of = query.as_of.value_or(date::floor<date::days>(now));
+  const Timestamp known_at = query.known_at.value_or(now);
+  try {
+    // One snapshot for both reads, so a concurrent import is seen whole or not at all.
+    SQLite::Transaction snapshot(*impl_->db);
+    std::unordered_set<std::int64_t> retracted;
+    SQLite::Statement retractions(*impl_->db,
+                                  "SELECT t.seq FROM events AS r JOIN events AS t "
+                                  "ON t.event_id = r.retracts "
+                                  "WHERE r.kind = 'retract' AND r.recorded_at <= :known");
+    retractions.bind(":known", FormatTimestamp(known_at));
+    while (retractions.executeStep()) retracted.insert(retractions.getColumn(0).getInt64());
+
+    SQLite::Statement q(*impl_->db,
+                        std::string("SELECT ") + storage::kEventColumns +
+                            " FROM events WHERE effective_date <= :as_of AND recorded_at <= :known"
+                            " AND kind NOT IN ('party-add', 'party-alias', 'retract')"
+                            " ORDER BY effective_date, seq");
+    q.bind(":as_of", FormatDay(as_of));
+    q.bind(":known", FormatTimestamp(known_at));
+    Fold fold(as_of);
+    while (q.executeStep()) {
+      if (retracted.count(q.getColumn(0).getInt64())) continue;
+      auto e = storage::EventFromRow(q);
+      if (!e.ok()) return e.status();
+      DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*e));
+    }
+    auto positions = fold.Finish(query.filter);
+    if (!positions.ok()) return positions.status();
+    positions->known_at = known_at;
+    return positions;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
+}
+
+Result<std::string> Ledger::ResolveParty(std::string_view name) const {
+  auto dir = storage::PartyDirectory::Load(*impl_->db);
+  if (!dir.ok()) return dir.status();
+  return dir->Resolve(name, "party");
+}
+
+Result<std::vector<PartyInfo>> Ledger::Parties() const {
+  try {
+    SQLite::Transaction snapshot(*impl_->db);
+    std::vector<PartyInfo> out;
+    SQLite::Statement parties(*impl_->db,
+                              "SELECT party_id, name, kind FROM parties ORDER BY party_id");
+    while (parties.executeStep()) {
+      out.push_back(PartyInfo{parties.getColumn(0).getString(),
+                              parties.getColumn(1).getString(),
+                              parties.getColumn(2).getString(),
+                              {}});
+    }
+    SQLite::Statement aliases(
+        *impl_->db, "SELECT party_id, alias FROM party_aliases ORDER BY added_seq, rowid");
+    while (aliases.executeStep()) {
+      const std::string id = aliases.getColumn(0).getString();
+      for (PartyInfo& p : out) {
+        if (p.id == id && aliases.getColumn(1).getString() != p.name) {
+          p.aliases.push_back(aliases.getColumn(1).getString());
+        }
+      }
+    }
+    return out;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
+}
+
+Result<VerifyReport> Ledger::Verify() const {
+  VerifyReport report;
+  try {
+    SQLite::Transaction snapshot(*impl_->db);
+    SQLite::Database& db = *impl_->db;
+    report.schema_version = db.execAndGet("PRAGMA user_version").getInt();
+    if (report.schema_version != CurrentSchemaVersion()) {
+      report.problems.push_back("schema version " + std::to_string(report.schema_version) +
+                                ", expected " + std::to_string(CurrentSchemaVersion()));
+    }
+    SQLite::Statement integrity(db, "PRAGMA integrity_check");
+    while (integrity.executeStep()) {
+      const std::string line = integrity.getColumn(0).getString();
+      if (line != "ok") report.problems.push_back("integrity_check: " + line);
+    }
+    SQLite::Statement fk(db, "PRAGMA foreign_key_check");
+    if (fk.executeStep()) {
+      report.problems.push_back("foreign_key_check: table " + fk.getColumn(0).getString() +
+                                " row " + std::to_string(fk.getColumn(1).getInt64()) +
+                                " refers to a missing " + fk.getColumn(2).getString() + " row");
+    }
+
+    // The chain: seq 1..N without gaps, recording time never going back,
+    // and each hash recomputed from the row and the previous hash.
+    std::string prev(kGenesisHash);
+    Timestamp prev_recorded{};
+    std::int64_t expected_seq = 1;
+    SQLite::Statement q(
+        db, std::string("SELECT ") + storage::kEventColumns + " FROM events ORDER BY seq");
+    auto bad = [&](std::int64_t seq, const std::string& what) {
+      if (report.first_bad_seq == 0) report.first_bad_seq = seq;
+      report.problems.push_back("event " + std::to_string(seq) + ": " + what);
+    };
+    while (q.executeStep()) {
+      ++report.events;
+      const std::int64_t seq = q.getColumn(0).getInt64();
+      if (report.first_bad_seq != 0) continue;  // past the first break, the chain says nothing
+      if (seq != expected_seq) {
+        bad(expected_seq, seq > expected_seq
+                              ? "missing (the next event is " + std::to_string(seq) + ")"
+                              : "out of order");
+        continue;
+      }
+      ++expected_seq;
+      auto e = storage::EventFromRow(q);
+      if (!e.ok()) {
+        bad(seq, e.status().message());
+        continue;
+      }
+      if (e->recorded_at < prev_recorded) bad(seq, "recorded before the event preceding it");
+      const std::string hash = ChainHash(prev, *e);
+      if (hash != e->hash) {
+        bad(seq,
+            "hash does not match its content and the chain (edited, inserted or reordered "
+            "out of band)");
+        continue;
+      }
+      prev = hash;
+      prev_recorded = e->recorded_at;
+    }
+    report.head_hash = prev;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
+
+  // Replay invariants over the whole history as known now.
+  if (report.ok()) {
+    auto positions =
+        Replay(ReplayQuery{date::sys_days(date::year{9999} / 12 / 31), std::nullopt, {}});
+    if (!positions.ok()) {
+      report.problems.push_back("replay: " + positions.status().message());
+    } else {
+      for (const CommitmentPosition& c : positions->commitments) {
+        if (c.committed.high && !c.committed.approximate && c.funded.low > *c.committed.high) {
+          report.problems.push_back("replay: commitment " + c.id + " is funded beyond its amount");
+        }
+      }
+    }
+  }
+  return report;
+}
+
+}  // namespace dealtrail

@@ -1,0 +1,148 @@
+// Opening and creating ledger files: the application_id/user_version checks
+// and migrations, each applied in one transaction.
+#include "storage/schema.h"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
+
+#include <filesystem>
+
+#include "dealtrail/ledger.h"
+
+namespace dealtrail::storage {
+namespace {
+
+constexpr int kBusyTimeoutMs = 10'000;
+
+Status NotALedger(const std::string& path, const std::string& why) {
+  return {StatusCode::kNotALedger, "", path + ": not a dealtrail ledger (" + why + ")"};
+}
+
+Status Migrate(SQLite::Database& db, int from_version) {
+  SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+  // Another process may have migrated while we waited for the lock.
+  const int now = db.execAndGet("PRAGMA user_version").getInt();
+  if (now != from_version) return {};
+  for (const Migration& m : Migrations()) {
+    if (m.version <= from_version) continue;
+    db.exec(m.sql);
+    if (db.execAndGet("PRAGMA user_version").getInt() != m.version) {
+      return {StatusCode::kInternal, "",
+              std::string("migration ") + m.name + " did not set user_version"};
+    }
+  }
+  tx.commit();
+  return {};
+}
+
+}  // namespace
+
+Status FromSqlite(const std::exception& e) {
+  if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) {
+    const int code = se->getExtendedErrorCode();
+    const StatusCode sc = (code & 0xFF) == SQLITE_CORRUPT || (code & 0xFF) == SQLITE_NOTADB
+                              ? StatusCode::kCorrupt
+                              : StatusCode::kIo;
+    std::string what = se->what();
+    if ((code & 0xFF) == SQLITE_FULL) what = "the disk or the ledger's size limit is full: " + what;
+    return {sc, "", "SQLite error " + std::to_string(code) + ": " + what};
+  }
+  return {StatusCode::kInternal, "", e.what()};
+}
+
+void ConfigureConnection(SQLite::Database& db) {
+  db.setBusyTimeout(kBusyTimeoutMs);
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA synchronous = FULL");
+}
+
+}  // namespace dealtrail::storage
+
+namespace dealtrail {
+int CurrentSchemaVersion() { return storage::Migrations().back().version; }
+}  // namespace dealtrail
+
+namespace dealtrail::storage {
+namespace {
+int MaxSchemaVersion() { return CurrentSchemaVersion(); }
+}  // namespace
+
+Result<std::unique_ptr<SQLite::Database>> CreateLedgerFile(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::exists(path, ec)) {
+    return Status::Conflict("", path +
+                                    ": a file is already there; dealtrail init will not "
+                                    "overwrite it");
+  }
+  try {
+    auto db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOFOLLOW);
+    // WAL is a property of the file; set it once, outside any transaction.
+    db->exec("PRAGMA journal_mode = WAL");
+    ConfigureConnection(*db);
+    DEALTRAIL_RETURN_IF_ERROR(Migrate(*db, 0));
+    return db;
+  } catch (const std::exception& e) {
+    std::filesystem::remove(path, ec);
+    return FromSqlite(e);
+  }
+}
+
+Result<std::unique_ptr<SQLite::Database>> OpenLedgerFile(const std::string& path, bool read_only) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status{
+        StatusCode::kIo, "",
+        path + ": no ledger here (create one with: dealtrail init --ledger " + path + ")"};
+  }
+  if (std::filesystem::is_directory(path, ec)) {
+    return NotALedger(path, "it is a directory");
+  }
+  if (std::filesystem::file_size(path, ec) == 0) return NotALedger(path, "the file is empty");
+  try {
+    const int flags = read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+    auto db = std::make_unique<SQLite::Database>(path, flags);
+    ConfigureConnection(*db);
+    int app_id = 0;
+    int version = 0;
+    try {
+      app_id = db->execAndGet("PRAGMA application_id").getInt();
+      version = db->execAndGet("PRAGMA user_version").getInt();
+    } catch (const SQLite::Exception& e) {
+      const int code = e.getErrorCode();
+      if (code == SQLITE_NOTADB) return NotALedger(path, "not an SQLite database");
+      if (code == SQLITE_CORRUPT) {
+        return Status{StatusCode::kCorrupt, "",
+                      path + ": the ledger file is damaged (" + std::string(e.what()) + ")"};
+      }
+      throw;
+    }
+    if (app_id != kApplicationId) {
+      return NotALedger(path, app_id == 0 ? "an SQLite database of another application"
+                                          : "application_id " + std::to_string(app_id));
+    }
+    if (version > MaxSchemaVersion()) {
+      return Status{StatusCode::kNotALedger, "",
+                    path + ": the ledger has schema version " + std::to_string(version) +
+                        ", newer than this dealtrail (" + std::to_string(MaxSchemaVersion()) +
+                        "); upgrade dealtrail"};
+    }
+    if (version < 1) return NotALedger(path, "no schema");
+    if (version < MaxSchemaVersion()) {
+      if (read_only) {
+        return Status{StatusCode::kNotALedger, "",
+                      path + ": the ledger has schema version " + std::to_string(version) +
+                          " and needs migrating; open it for writing once"};
+      }
+      DEALTRAIL_RETURN_IF_ERROR(Migrate(*db, version));
+    }
+    return db;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
+}
+
+}  // namespace dealtrail::storage
