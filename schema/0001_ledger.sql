@@ -6,33 +6,107 @@
 
 PRAGMA application_id = 1145853010;  -- 0x444C5452, "DLTR": a dealtrail ledger
 
+-- Vocabularies: every coded value an event column may hold, with what it
+-- means. The event columns refer to them (foreign keys), so a value outside
+-- the vocabulary cannot be stored, and a query can join them for words or
+-- order (certainty has a rank).
+CREATE TABLE event_kinds (
+  kind     TEXT PRIMARY KEY,
+  meaning  TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO event_kinds VALUES
+  ('party-add', 'a party, its display name, kind and aliases'),
+  ('party-alias', 'more names for a party'),
+  ('open', 'a commitment from one party to another'),
+  ('revise', 'new amount, conditional part, certainty, round or terms for a commitment'),
+  ('fund', 'a tranche moves from committed to funded'),
+  ('supersede', 'a commitment is replaced by another (by_commitment)'),
+  ('cancel', 'a commitment is cancelled'),
+  ('expire', 'a commitment expires'),
+  ('complete', 'a commitment is completed'),
+  ('round-open', 'a raise by one party: target and valuations'),
+  ('round-revise', 'new target, valuations, certainty or terms for a round'),
+  ('round-close', 'a round closes'),
+  ('valuation', 'a reported pre- or post-money valuation'),
+  ('retract', 'an earlier event (retracts) was recorded in error');
+
+CREATE TABLE certainty_levels (
+  certainty  TEXT PRIMARY KEY,
+  rank       INTEGER NOT NULL UNIQUE,  -- weakest first: compare ranks, not names
+  meaning    TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO certainty_levels VALUES
+  ('rumored', 1, 'talk, unconfirmed'),
+  ('reported', 2, 'reported by the press, not confirmed by the parties'),
+  ('announced', 3, 'announced by a party'),
+  ('signed', 4, 'a binding agreement is signed'),
+  ('closed', 5, 'the deal has closed');
+
+CREATE TABLE commitment_kinds (
+  commitment_kind  TEXT PRIMARY KEY,
+  meaning          TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO commitment_kinds VALUES
+  ('equity', 'an investment for shares'),
+  ('pledge', 'a non-binding intent to invest or pay'),
+  ('debt', 'a loan or credit line'),
+  ('grant', 'money given without return'),
+  ('purchase', 'goods or services bought from the other party (compute, cloud)');
+
+CREATE TABLE amount_bounds (
+  bound    TEXT PRIMARY KEY,
+  meaning  TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO amount_bounds VALUES
+  ('exact', 'the figure: [x, x]'),
+  ('up_to', 'at most the figure: [0, x]'),
+  ('more_than', 'at least the figure: [x, unbounded]'),
+  ('about', 'about the figure: [x, x], approximate');
+
+CREATE TABLE date_precisions (
+  date_precision  TEXT PRIMARY KEY,
+  meaning         TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO date_precisions VALUES
+  ('day', 'a day: 2025-09-22'),
+  ('month', 'a month: 2025-09, from its first to its last day'),
+  ('quarter', 'a quarter: 2025-Q3, from its first to its last day'),
+  ('year', 'a year: 2025, from 1 January to 31 December');
+
+CREATE TABLE party_kinds (
+  party_kind  TEXT PRIMARY KEY,
+  meaning     TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+INSERT INTO party_kinds VALUES
+  ('company', 'a company'),
+  ('fund', 'an investment fund'),
+  ('person', 'a person'),
+  ('state', 'a state or public body');
+
 -- Every event ever recorded, in recording order. Append-only: the triggers
 -- below refuse UPDATE and DELETE, and each row's hash chains to the previous
 -- row's, so `dealtrail verify` notices edits made with the triggers dropped.
 CREATE TABLE events (
   seq               INTEGER PRIMARY KEY CHECK (seq >= 1),  -- 1, 2, 3, … without gaps
   event_id          TEXT    NOT NULL UNIQUE,  -- the client's id: recording it again is a no-op
-  kind              TEXT    NOT NULL CHECK (kind IN (
-                      'party-add', 'party-alias', 'open', 'revise', 'fund', 'supersede',
-                      'cancel', 'expire', 'complete', 'round-open', 'round-revise',
-                      'round-close', 'valuation', 'retract')),
+  kind              TEXT    NOT NULL REFERENCES event_kinds (kind),
   -- When it happened in the world: the first and last day of the period the
   -- date names (a day, a month, a quarter or a year).
   effective_date    TEXT    NOT NULL CHECK (effective_date IS date(effective_date, '+0 days')),
   effective_end     TEXT    NOT NULL CHECK (effective_end IS date(effective_end, '+0 days')
                                             AND effective_end >= effective_date),
-  date_precision    TEXT    NOT NULL CHECK (date_precision IN ('day', 'month', 'quarter', 'year')),
+  date_precision    TEXT    NOT NULL REFERENCES date_precisions (date_precision),
   -- When the ledger learned it (UTC, microseconds; never decreases with seq).
   recorded_at       TEXT    NOT NULL CHECK (recorded_at GLOB
                       '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]Z'),
-  certainty         TEXT    CHECK (certainty IN ('rumored', 'reported', 'announced', 'signed', 'closed')),
+  certainty         TEXT    REFERENCES certainty_levels (certainty),
   -- Who and what the event is about (which columns are set depends on kind).
   party_id          TEXT    REFERENCES parties (party_id) DEFERRABLE INITIALLY DEFERRED,
   name              TEXT,     -- party-add: display name
-  party_kind        TEXT    CHECK (party_kind IN ('company', 'fund', 'person', 'state')),
+  party_kind        TEXT    REFERENCES party_kinds (party_kind),
   aliases           TEXT    CHECK (aliases IS NULL OR json_valid(aliases)),  -- JSON array
   commitment_id     TEXT,
-  commitment_kind   TEXT    CHECK (commitment_kind IN ('equity', 'pledge', 'debt', 'grant', 'purchase')),
+  commitment_kind   TEXT    REFERENCES commitment_kinds (commitment_kind),
   from_party        TEXT    REFERENCES parties (party_id) DEFERRABLE INITIALLY DEFERRED,
   to_party          TEXT    REFERENCES parties (party_id) DEFERRABLE INITIALLY DEFERRED,
   by_commitment     TEXT,     -- supersede: the replacing commitment
@@ -41,16 +115,16 @@ CREATE TABLE events (
   -- Amounts: minor units and the bound the figure carries, one currency per event.
   currency          TEXT    CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
   amount_minor      INTEGER CHECK (amount_minor >= 0),
-  amount_bound      TEXT    CHECK (amount_bound IN ('exact', 'up_to', 'more_than', 'about')),
+  amount_bound      TEXT    REFERENCES amount_bounds (bound),
   conditional_minor INTEGER CHECK (conditional_minor >= 0),
-  conditional_bound TEXT    CHECK (conditional_bound IN ('exact', 'up_to', 'more_than', 'about')),
+  conditional_bound TEXT    REFERENCES amount_bounds (bound),
   target_minor      INTEGER CHECK (target_minor >= 0),
-  target_bound      TEXT    CHECK (target_bound IN ('exact', 'up_to', 'more_than', 'about')),
+  target_bound      TEXT    REFERENCES amount_bounds (bound),
   pre_money_minor   INTEGER CHECK (pre_money_minor >= 0),
-  pre_money_bound   TEXT    CHECK (pre_money_bound IN ('exact', 'up_to', 'more_than', 'about')),
+  pre_money_bound   TEXT    REFERENCES amount_bounds (bound),
   post_money_minor  INTEGER CHECK (post_money_minor >= 0),
-  post_money_bound  TEXT    CHECK (post_money_bound IN ('exact', 'up_to', 'more_than', 'about')),
-  basis             TEXT    CHECK (basis IN ('pre', 'post')),  -- valuation
+  post_money_bound  TEXT    REFERENCES amount_bounds (bound),
+  basis             TEXT    CHECK (basis = 'pre' OR basis = 'post'),  -- valuation
   terms             TEXT,
   -- Where the report came from.
   source            TEXT,
@@ -82,7 +156,7 @@ CREATE INDEX events_retractions ON events (retracts, recorded_at) WHERE kind = '
 CREATE TABLE parties (
   party_id   TEXT    PRIMARY KEY,
   name       TEXT    NOT NULL,
-  kind       TEXT    NOT NULL CHECK (kind IN ('company', 'fund', 'person', 'state')),
+  kind       TEXT    NOT NULL REFERENCES party_kinds (party_kind),
   added_seq  INTEGER NOT NULL REFERENCES events (seq)
 ) STRICT;
 

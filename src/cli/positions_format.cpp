@@ -157,12 +157,13 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
       << FormatTimestampShort(p.known_at) << "\n";
 
   out << "\nCommitments\n";
-  Table commitments({"commitment", "kind", "from", "to", "certainty", "status", "committed",
-                     "funded", "outstanding", "round", "in effect"});
+  Table commitments({"commitment", "kind", "from \xE2\x86\x92 to", "certainty", "status",
+                     "committed", "funded", "outstanding", "round", "in effect"});
   for (const CommitmentPosition& c : p.commitments) {
-    commitments.AddRow({c.id, std::string(CommitmentKindName(c.kind)), NameOf(names, c.from),
-                        NameOf(names, c.to), std::string(CertaintyName(c.certainty)), StatusText(c),
-                        CommittedText(c), HumanInterval(c.funded), HumanInterval(c.outstanding),
+    commitments.AddRow({c.id, std::string(CommitmentKindName(c.kind)),
+                        NameOf(names, c.from) + " \xE2\x86\x92 " + NameOf(names, c.to),
+                        std::string(CertaintyName(c.certainty)), StatusText(c), CommittedText(c),
+                        HumanInterval(c.funded), HumanInterval(c.outstanding),
                         c.round.empty() ? "\xE2\x80\x94" : c.round,
                         std::string(InEffectName(c.in_effect))});
   }
@@ -173,9 +174,10 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
   }
 
   if (!p.pairs.empty()) {
-    out << "\nPairs (committed each way; net = first minus second)\n";
-    Table pairs({"pair", "\xE2\x86\x92", "\xE2\x86\x90", "net", "funded \xE2\x86\x92",
-                 "funded \xE2\x86\x90"});
+    out << "\nPairs (\xE2\x86\x92 first to second, \xE2\x86\x90 second to first; net = "
+           "\xE2\x86\x92 minus \xE2\x86\x90)\n";
+    Table pairs({"pair", "committed \xE2\x86\x92", "committed \xE2\x86\x90", "net",
+                 "funded \xE2\x86\x92", "funded \xE2\x86\x90"});
     for (const PairPosition& pair : p.pairs) {
       std::string net;
       for (const SignedInterval& n : pair.net) net += (net.empty() ? "" : "; ") + HumanSigned(n);

@@ -447,6 +447,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
   Event e;
   e.kind = *kind;
   std::set<std::string_view> seen;
+  bool has_date = false;  // an empty date cell must not leave the 1970 default
   for (const auto& [name, value] : raw.fields) {
     const FieldSpec* spec = FindField(name);
     if (!spec) {
@@ -468,6 +469,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
       auto d = PartialDate::Parse(value);
       if (!d.ok()) return d.status().For("date");
       e.date = *d;
+      has_date = true;
     } else if (name == "recorded_at") {
       auto t = ParseTimestamp(value);
       if (!t.ok()) return t.status().For("recorded_at");
@@ -549,7 +551,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
     }
     e.aliases = *raw.aliases;
   }
-  if (!seen.count("date")) return Status::Invalid("date", "missing: every event needs a date");
+  if (!has_date) return Status::Invalid("date", "missing: every event needs a date");
 
   // Defaults that make the stored event explicit.
   if (!e.certainty && (e.kind == EventKind::kOpen || e.kind == EventKind::kRoundOpen ||
@@ -564,7 +566,8 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
 }
 
 std::string CanonicalJson(const Event& e, bool with_hash) {
-  return Serialize(e, kWithSeq | kWithId | kWithRecorded | (with_hash ? kWithHash : 0));
+  const unsigned parts = kWithSeq | kWithId | kWithRecorded;
+  return Serialize(e, with_hash ? parts | kWithHash : parts);
 }
 
 std::string ChainHash(std::string_view prev_hash, const Event& e) {

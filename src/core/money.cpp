@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <limits>
 #include <string>
 #include <utility>
 
@@ -334,7 +335,9 @@ Result<Amount> ParseAmount(std::string_view text, Currency default_currency) {
     if (!suffix.ok()) return suffix.status();
     if (*suffix) {
       if (currency && !(*currency == **suffix)) {
-        return Status::Invalid("", "two different currencies in '" + std::string(text) + "'");
+        return Status::Invalid("", "two different currencies (" + std::string(currency->code()) +
+                                       " and " + std::string((*suffix)->code()) + ") in '" +
+                                       std::string(text) + "'; expected one");
       }
       currency = *suffix;
     }
@@ -357,18 +360,24 @@ Result<Amount> ParseAmount(std::string_view text, Currency default_currency) {
   const std::size_t first_nonzero = mantissa.find_first_not_of('0');
   mantissa = first_nonzero == std::string::npos ? "0" : mantissa.substr(first_nonzero);
   const std::string too_large = "amount exceeds the limit of 10^15 major units";
-  if (mantissa.size() > 18) return Status::Invalid("", too_large);
+  // Up to 19 digits fit in int64 (KWD at the limit is 10^18 minor units).
   std::int64_t value = 0;
-  for (char d : mantissa) value = value * 10 + (d - '0');
+  for (char d : mantissa) {
+    if (MulOverflows(value, 10, &value) || __builtin_add_overflow(value, d - '0', &value)) {
+      return Status::Invalid("", too_large);
+    }
+  }
   if (value != 0 &&
       (shift > 18 || MulOverflows(value, kPow10[static_cast<std::size_t>(shift)], &value))) {
     return Status::Invalid("", too_large);
   }
+  // With four decimals (CLF, UYW) 10^15 major units do not fit in int64;
+  // there the limit is the largest int64, and sums still fail on overflow.
   std::int64_t max_minor = 0;
-  if (MulOverflows(kMaxMajorUnits, amount.currency.MinorPerMajor(), &max_minor) ||
-      value > max_minor) {
-    return Status::Invalid("", too_large);
+  if (MulOverflows(kMaxMajorUnits, amount.currency.MinorPerMajor(), &max_minor)) {
+    max_minor = std::numeric_limits<std::int64_t>::max();
   }
+  if (value > max_minor) return Status::Invalid("", too_large);
   amount.minor = value;
   return amount;
 }

@@ -22,12 +22,14 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 Result<bool> ReadLine(std::istream& in, std::string* line, std::int64_t* bytes) {
   line->clear();
   if (!std::getline(in, *line)) return false;
-  *bytes += static_cast<std::int64_t>(line->size()) + 1;
+  // A last line without "\n" ends at end of input, with no newline to count.
+  *bytes += static_cast<std::int64_t>(line->size()) + (in.eof() ? 0 : 1);
+  // The "\r" of a CRLF ending is not part of the line's length.
+  if (!line->empty() && line->back() == '\r') line->pop_back();
   if (line->size() > kMaxLineBytes) {
     return Status::Invalid("", "line is " + std::to_string(line->size()) + " bytes; at most " +
                                    std::to_string(kMaxLineBytes) + " allowed");
   }
-  if (!line->empty() && line->back() == '\r') line->pop_back();
   return true;
 }
 
@@ -141,19 +143,19 @@ class CsvReader : public EventReader {
       header_ = cells_;
       std::set<std::string> seen;
       for (const std::string& h : header_) {
-        if (!seen.insert(h).second) return Status::Invalid(h, "column appears twice").At(Where(1));
+        if (!seen.insert(h).second) return Status::Invalid(h, "column appears twice").At(Where());
         if (h == "aliases") continue;
         const auto& names = EventFieldNames();
         if (std::find(names.begin(), names.end(), h) == names.end()) {
           // EventFromRaw names the nearest field; ask it with a dummy record.
           RawEvent probe;
           probe.fields = {{"kind", "open"}, {h, "x"}};
-          return EventFromRaw(probe).status().At(Where(1));
+          return EventFromRaw(probe).status().At(Where());
         }
       }
       if (seen.count("kind") == 0) {
         return Status::Invalid("kind", "missing column: the header must name a kind column")
-            .At(Where(1));
+            .At(Where());
       }
     }
     auto got = ReadRecord();

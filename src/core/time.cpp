@@ -168,10 +168,16 @@ Result<sys_days> ParseDay(std::string_view text) {
     return Status::Invalid("", "year " + std::to_string(y) + " is outside " +
                                    std::to_string(kMinYear) + "-" + std::to_string(kMaxYear));
   }
-  const date::year_month_day ymd{date::year{y}, date::month(static_cast<unsigned>(m)),
-                                 date::day(static_cast<unsigned>(d))};
+  if (m < 1 || m > 12) {
+    return Status::Invalid("", "month must be 01 to 12, got '" + std::string(text) + "'");
+  }
+  const date::year_month ym{date::year{y}, date::month(static_cast<unsigned>(m))};
+  const date::year_month_day ymd = ym / date::day(static_cast<unsigned>(d));
   if (!ymd.ok()) {
-    return Status::Invalid("", "no such day: '" + std::string(text) + "'");
+    const unsigned month_days = static_cast<unsigned>((ym / date::last).day());
+    return Status::Invalid("", "no such day: '" + std::string(text) + "' (" +
+                                   std::string(text.substr(0, 7)) + " has " +
+                                   std::to_string(month_days) + " days)");
   }
   return sys_days(ymd);
 }

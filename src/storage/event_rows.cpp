@@ -15,21 +15,61 @@ const char* const kEventColumns =
     "conditional_bound, target_minor, target_bound, pre_money_minor, pre_money_bound, "
     "post_money_minor, post_money_bound, basis, terms, source, url, published, note, hash";
 
+// Parameters are numbered in column order (see InsertParam) and bound by
+// position: an import binds 37 values per event, and looking each name up
+// costs more than the insert.
 const char* const kInsertEvent =
     "INSERT INTO events (seq, event_id, kind, effective_date, effective_end, date_precision, "
     "recorded_at, certainty, party_id, name, party_kind, aliases, commitment_id, "
     "commitment_kind, from_party, to_party, by_commitment, round_id, retracts, currency, "
     "amount_minor, amount_bound, conditional_minor, conditional_bound, target_minor, "
-    "target_bound, pre_money_minor, pre_money_bound, post_money_minor, post_money_bound, basis, "
-    "terms, source, url, published, note, hash) VALUES (:seq, :event_id, :kind, "
-    ":effective_date, :effective_end, :date_precision, :recorded_at, :certainty, :party_id, "
-    ":name, :party_kind, :aliases, :commitment_id, :commitment_kind, :from_party, :to_party, "
-    ":by_commitment, :round_id, :retracts, :currency, :amount_minor, :amount_bound, "
-    ":conditional_minor, :conditional_bound, :target_minor, :target_bound, :pre_money_minor, "
-    ":pre_money_bound, :post_money_minor, :post_money_bound, :basis, :terms, :source, :url, "
-    ":published, :note, :hash)";
+    "target_bound, pre_money_minor, pre_money_bound, post_money_minor, post_money_bound, "
+    "basis, terms, source, url, published, note, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+    "?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37)";
 
 namespace {
+
+// Positions of kInsertEvent's parameters.
+enum InsertParam {
+  kPSeq = 1,
+  kPEventId,
+  kPKind,
+  kPEffectiveDate,
+  kPEffectiveEnd,
+  kPDatePrecision,
+  kPRecordedAt,
+  kPCertainty,
+  kPPartyId,
+  kPName,
+  kPPartyKind,
+  kPAliases,
+  kPCommitmentId,
+  kPCommitmentKind,
+  kPFromParty,
+  kPToParty,
+  kPByCommitment,
+  kPRoundId,
+  kPRetracts,
+  kPCurrency,
+  kPAmountMinor,
+  kPAmountBound,
+  kPConditionalMinor,
+  kPConditionalBound,
+  kPTargetMinor,
+  kPTargetBound,
+  kPPreMoneyMinor,
+  kPPreMoneyBound,
+  kPPostMoneyMinor,
+  kPPostMoneyBound,
+  kPBasis,
+  kPTerms,
+  kPSource,
+  kPUrl,
+  kPPublished,
+  kPNote,
+  kPHash,
+};
 
 // Column positions in kEventColumns.
 enum Col {
@@ -71,16 +111,15 @@ enum Col {
   kHash,
 };
 
-void BindText(SQLite::Statement& s, const char* name, const std::string& v) {
+void BindText(SQLite::Statement& s, int param, const std::string& v) {
   if (v.empty()) {
-    s.bind(name);  // NULL
+    s.bind(param);  // NULL
   } else {
-    s.bindNoCopy(name, v);  // `v` outlives the statement's execution
+    s.bindNoCopy(param, v);  // `v` outlives the statement's execution
   }
 }
 
-void BindMoney(SQLite::Statement& s, const char* minor, const char* bound,
-               const std::optional<Amount>& a) {
+void BindMoney(SQLite::Statement& s, int minor, int bound, const std::optional<Amount>& a) {
   if (a) {
     s.bind(minor, static_cast<int64_t>(a->minor));
     s.bind(bound, std::string(BoundName(a->bound)));
@@ -113,66 +152,66 @@ Result<std::optional<Amount>> MoneyFrom(const SQLite::Statement& row, int minor_
 }  // namespace
 
 void BindEvent(SQLite::Statement& s, const Event& e) {
-  s.bind(":seq", static_cast<int64_t>(e.seq));
-  BindText(s, ":event_id", e.id);
-  s.bind(":kind", std::string(KindName(e.kind)));
-  s.bind(":effective_date", FormatDay(e.date.first()));
-  s.bind(":effective_end", FormatDay(e.date.last()));
-  s.bind(":date_precision", std::string(PrecisionName(e.date.precision())));
-  s.bind(":recorded_at", FormatTimestamp(e.recorded_at));
+  s.bind(kPSeq, static_cast<int64_t>(e.seq));
+  BindText(s, kPEventId, e.id);
+  s.bind(kPKind, std::string(KindName(e.kind)));
+  s.bind(kPEffectiveDate, FormatDay(e.date.first()));
+  s.bind(kPEffectiveEnd, FormatDay(e.date.last()));
+  s.bind(kPDatePrecision, std::string(PrecisionName(e.date.precision())));
+  s.bind(kPRecordedAt, FormatTimestamp(e.recorded_at));
   if (e.certainty) {
-    s.bind(":certainty", std::string(CertaintyName(*e.certainty)));
+    s.bind(kPCertainty, std::string(CertaintyName(*e.certainty)));
   } else {
-    s.bind(":certainty");
+    s.bind(kPCertainty);
   }
-  BindText(s, ":party_id", e.party);
-  BindText(s, ":name", e.name);
-  BindText(s, ":party_kind", e.party_kind);
+  BindText(s, kPPartyId, e.party);
+  BindText(s, kPName, e.name);
+  BindText(s, kPPartyKind, e.party_kind);
   if (e.aliases.empty()) {
-    s.bind(":aliases");
+    s.bind(kPAliases);
   } else {
-    s.bind(":aliases", nlohmann::json(e.aliases).dump());
+    s.bind(kPAliases, nlohmann::json(e.aliases).dump());
   }
-  BindText(s, ":commitment_id", e.commitment);
+  BindText(s, kPCommitmentId, e.commitment);
   if (e.commitment_kind) {
-    s.bind(":commitment_kind", std::string(CommitmentKindName(*e.commitment_kind)));
+    s.bind(kPCommitmentKind, std::string(CommitmentKindName(*e.commitment_kind)));
   } else {
-    s.bind(":commitment_kind");
+    s.bind(kPCommitmentKind);
   }
-  BindText(s, ":from_party", e.from);
-  BindText(s, ":to_party", e.to);
-  BindText(s, ":by_commitment", e.by);
-  BindText(s, ":round_id", e.round);
-  BindText(s, ":retracts", e.retracts);
+  BindText(s, kPFromParty, e.from);
+  BindText(s, kPToParty, e.to);
+  BindText(s, kPByCommitment, e.by);
+  BindText(s, kPRoundId, e.round);
+  BindText(s, kPRetracts, e.retracts);
   std::optional<Currency> currency;
   for (const auto* a : {&e.amount, &e.conditional, &e.target, &e.pre_money, &e.post_money}) {
     if (*a) currency = (*a)->currency;
   }
   if (currency) {
-    s.bind(":currency", std::string(currency->code()));
+    s.bind(kPCurrency, std::string(currency->code()));
   } else {
-    s.bind(":currency");
+    s.bind(kPCurrency);
   }
-  BindMoney(s, ":amount_minor", ":amount_bound", e.amount);
-  BindMoney(s, ":conditional_minor", ":conditional_bound", e.conditional);
-  BindMoney(s, ":target_minor", ":target_bound", e.target);
-  BindMoney(s, ":pre_money_minor", ":pre_money_bound", e.pre_money);
-  BindMoney(s, ":post_money_minor", ":post_money_bound", e.post_money);
+  BindMoney(s, kPAmountMinor, kPAmountBound, e.amount);
+  BindMoney(s, kPConditionalMinor, kPConditionalBound, e.conditional);
+  BindMoney(s, kPTargetMinor, kPTargetBound, e.target);
+  BindMoney(s, kPPreMoneyMinor, kPPreMoneyBound, e.pre_money);
+  BindMoney(s, kPPostMoneyMinor, kPPostMoneyBound, e.post_money);
   if (e.basis) {
-    s.bind(":basis", std::string(BasisName(*e.basis)));
+    s.bind(kPBasis, std::string(BasisName(*e.basis)));
   } else {
-    s.bind(":basis");
+    s.bind(kPBasis);
   }
-  BindText(s, ":terms", e.terms);
-  BindText(s, ":source", e.source.outlet);
-  BindText(s, ":url", e.source.url);
+  BindText(s, kPTerms, e.terms);
+  BindText(s, kPSource, e.source.outlet);
+  BindText(s, kPUrl, e.source.url);
   if (e.source.published) {
-    s.bind(":published", FormatDay(*e.source.published));
+    s.bind(kPPublished, FormatDay(*e.source.published));
   } else {
-    s.bind(":published");
+    s.bind(kPPublished);
   }
-  BindText(s, ":note", e.source.note);
-  BindText(s, ":hash", e.hash);
+  BindText(s, kPNote, e.source.note);
+  BindText(s, kPHash, e.hash);
 }
 
 Result<Event> EventFromRow(const SQLite::Statement& row) {

@@ -53,19 +53,24 @@ Result<std::string> PartyDirectory::Resolve(std::string_view name, std::string_v
   std::string owner = OwnerOfAlias(name);
   if (!owner.empty()) return owner;
 
-  // Suggest up to three names within a third of the length in edits.
+  // Suggest up to three parties whose id or an alias is within a third of
+  // the length in edits, nearest first.
   const std::string folded = NameKey(name);
   const std::size_t limit = std::max<std::size_t>(2, CodePoints(folded).size() / 3);
   std::vector<std::pair<std::size_t, std::string>> near;
   for (const std::string& s : spellings_) {
     const std::size_t d = EditDistance(folded, NameKey(s));
-    if (d <= limit) near.emplace_back(d, s);
+    if (d > limit) continue;
+    const std::string id = names_.count(s) ? s : OwnerOfAlias(s);
+    near.emplace_back(d, id);
   }
   std::sort(near.begin(), near.end());
-  std::string hint;
-  for (std::size_t i = 0; i < near.size() && i < 3; ++i) {
-    hint += (i ? ", " : "") + near[i].second;
+  std::vector<std::string> ids;
+  for (const auto& [d, id] : near) {
+    if (ids.size() < 3 && std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
   }
+  std::string hint;
+  for (const std::string& id : ids) hint += (hint.empty() ? "" : ", ") + id;
   std::string message = "unknown party '" + key + "'";
   message += hint.empty() ? "; add it with: dealtrail party add ID --name NAME"
                           : " (did you mean: " + hint + "?)";

@@ -57,6 +57,7 @@ void ConfigureConnection(SQLite::Database& db) {
   db.setBusyTimeout(kBusyTimeoutMs);
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
+  db.exec("PRAGMA cache_size = -65536");  // 64 MiB: large imports stay in memory
 }
 
 }  // namespace dealtrail::storage
@@ -140,6 +141,13 @@ Result<std::unique_ptr<SQLite::Database>> OpenLedgerFile(const std::string& path
       DEALTRAIL_RETURN_IF_ERROR(Migrate(*db, version));
     }
     return db;
+  } catch (const SQLite::Exception& e) {
+    if (e.getErrorCode() == SQLITE_NOTADB) return NotALedger(path, "not an SQLite database");
+    if (e.getErrorCode() == SQLITE_CORRUPT) {
+      return Status{StatusCode::kCorrupt, "",
+                    path + ": the ledger file is damaged (" + std::string(e.what()) + ")"};
+    }
+    return FromSqlite(e);
   } catch (const std::exception& e) {
     return FromSqlite(e);
   }

@@ -402,19 +402,25 @@ void Writer::Remember(const Event& e) {
 
 Result<Fold> Writer::FoldUpTo(bool commitment, const std::string& id, date::sys_days at,
                               const Event* extra) {
-  std::string sql = std::string("SELECT ") + kEventColumns + " FROM events WHERE " +
-                    (commitment ? "commitment_id = :id"
-                                : "round_id = :id AND kind IN ('round-open', 'round-revise', "
-                                  "'round-close', 'valuation')") +
-                    " AND effective_date <= :at AND event_id NOT IN "
-                    "(SELECT retracts FROM events WHERE kind = 'retract') "
-                    "ORDER BY effective_date, seq";
-  SQLite::Statement q(db_, sql);
-  q.bind(":id", id);
-  q.bind(":at", FormatDay(at));
+  // Prepared once per writer: an import runs these for every new commitment.
+  // The anti-join reads the partial index of retractions instead of building
+  // a temporary table of them on every call.
+  std::optional<SQLite::Statement>& q = commitment ? commitment_history_ : round_history_;
+  if (!q) {
+    q.emplace(db_, std::string("SELECT ") + kEventColumns + " FROM events AS e WHERE " +
+                       (commitment ? "commitment_id = :id"
+                                   : "round_id = :id AND kind IN ('round-open', 'round-revise', "
+                                     "'round-close', 'valuation')") +
+                       " AND effective_date <= :at AND NOT EXISTS (SELECT 1 FROM events AS r "
+                       "WHERE r.kind = 'retract' AND r.retracts = e.event_id) "
+                       "ORDER BY effective_date, seq");
+  }
+  q->reset();
+  q->bind(":id", id);
+  q->bind(":at", FormatDay(at));
   Fold fold(at);
-  while (q.executeStep()) {
-    auto e = EventFromRow(q);
+  while (q->executeStep()) {
+    auto e = EventFromRow(*q);
     if (!e.ok()) return e.status();
     if (extra && e->date.first() > extra->date.first()) {
       DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*extra));
@@ -444,9 +450,13 @@ Result<Writer::History*> Writer::RoundHistory(const std::string& id) {
   if (it != rounds_.end()) return it->second.get();
   if (rounds_.size() >= kMaxCachedHistories) rounds_.clear();
   // The latest first day is read separately: a round's fold does not keep it.
-  SQLite::Statement latest(db_,
-                           "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind IN "
-                           "('round-open', 'round-revise', 'round-close', 'valuation')");
+  if (!round_latest_) {
+    round_latest_.emplace(db_,
+                          "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind IN "
+                          "('round-open', 'round-revise', 'round-close', 'valuation')");
+  }
+  SQLite::Statement& latest = *round_latest_;
+  latest.reset();
   latest.bind(1, id);
   date::sys_days last_day{};
   if (latest.executeStep() && !latest.getColumn(0).isNull()) {

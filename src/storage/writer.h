@@ -72,6 +72,9 @@ class Writer {
   std::unordered_map<std::string, std::unique_ptr<History>> rounds_;
   SQLite::Statement insert_;
   SQLite::Statement find_id_;
+  std::optional<SQLite::Statement> commitment_history_;
+  std::optional<SQLite::Statement> round_history_;
+  std::optional<SQLite::Statement> round_latest_;
 };
 
 }  // namespace dealtrail::storage

@@ -1,0 +1,556 @@
+// The ledger file: opening and refusing files, append-only triggers, the
+// hash chain and verify, import atomicity and idempotency, the checks an
+// event must pass against what the ledger already holds.
+#include <gtest/gtest.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "dealtrail/ledger.h"
+#include "dealtrail/reader.h"
+#include "test_support.h"
+
+namespace dealtrail {
+namespace {
+
+using test::MakeEvent;
+using test::ReadBytes;
+using test::TempDir;
+using test::WriteFile;
+
+const Timestamp kNow = test::At("2026-03-15T12:00:00Z");
+
+class LedgerTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = dir_.File("ledger.db");
+    auto created = Ledger::Create(path_, FixedClock(kNow));
+    ASSERT_TRUE(created.ok()) << created.status().ToString();
+    ledger_.emplace(std::move(created).value());
+  }
+
+  Result<AppendResult> Append(std::initializer_list<std::pair<std::string, std::string>> fields,
+                              const AppendOptions& options = {}) {
+    auto e = MakeEvent(fields);
+    if (!e.ok()) return e.status();
+    return ledger_->Append(*e, options);
+  }
+
+  void AddParties() {
+    for (const char* id : {"nvidia", "openai", "amazon"}) {
+      ASSERT_TRUE(
+          Append({{"kind", "party-add"},
+                  {"date", "2024-01-01"},
+                  {"party", id},
+                  {"name", std::string(1, static_cast<char>(std::toupper(id[0]))) + (id + 1)}})
+              .ok());
+    }
+  }
+
+  void OpenPledge(const std::string& id = "loi", const std::string& amount = "up to $100B") {
+    auto r = Append({{"kind", "open"},
+                     {"date", "2025-09-22"},
+                     {"commitment", id},
+                     {"commitment_kind", "pledge"},
+                     {"from", "nvidia"},
+                     {"to", "openai"},
+                     {"amount", amount},
+                     {"certainty", "announced"}});
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+  }
+
+  Result<ImportSummary> ImportText(const std::string& text, bool dry_run = false) {
+    std::istringstream in(text);
+    auto reader = MakeJsonlReader(in, "events.jsonl");
+    ImportOptions options;
+    options.dry_run = dry_run;
+    return ledger_->Import(*reader, options);
+  }
+
+  // Closes the ledger (SQLite checkpoints its WAL into the file) and opens it
+  // again, so the file's bytes are at rest.
+  void Reopen() {
+    ledger_.reset();
+    auto opened = Ledger::Open(path_, FixedClock(kNow));
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    ledger_.emplace(std::move(opened).value());
+  }
+
+  std::string BytesAtRest() {
+    ledger_.reset();
+    std::string bytes = ReadBytes(path_);
+    Reopen();
+    return bytes;
+  }
+
+  std::int64_t EventCount() {
+    SQLite::Database db(path_);
+    return db.execAndGet("SELECT count(*) FROM events").getInt64();
+  }
+
+  TempDir dir_;
+  std::string path_;
+  std::optional<Ledger> ledger_;
+};
+
+TEST_F(LedgerTest, NewFileCarriesApplicationIdAndSchemaVersion) {
+  SQLite::Database db(path_);
+  EXPECT_EQ(db.execAndGet("PRAGMA application_id").getInt(), kApplicationId);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), CurrentSchemaVersion());
+  EXPECT_EQ(db.execAndGet("PRAGMA journal_mode").getString(), "wal");
+}
+
+TEST_F(LedgerTest, CreateRefusesAnExistingFile) {
+  auto again = Ledger::Create(path_, FixedClock(kNow));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kConflict);
+}
+
+TEST(LedgerOpen, RefusesFilesThatAreNotLedgers) {
+  TempDir dir;
+  const std::string other = dir.File("other.db");
+  {
+    SQLite::Database db(other, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("CREATE TABLE t (x)");
+  }
+  const std::string empty = dir.File("empty.db");
+  WriteFile(empty, "");
+  const std::string noise = dir.File("noise.db");
+  WriteFile(noise, std::string(4096, '\x5a'));
+  struct Case {
+    std::string path;
+    StatusCode code;
+    std::string says;
+  } cases[] = {
+      {other, StatusCode::kNotALedger, "not a dealtrail ledger"},
+      {empty, StatusCode::kNotALedger, "not a dealtrail ledger"},
+      {noise, StatusCode::kNotALedger, "not a dealtrail ledger"},
+      {dir.File("missing.db"), StatusCode::kIo, "no ledger here"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.path);
+    const std::string before = ReadBytes(c.path);
+    auto opened = Ledger::Open(c.path, FixedClock(kNow));
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.status().code(), c.code);
+    EXPECT_NE(opened.status().message().find(c.says), std::string::npos)
+        << opened.status().message();
+    EXPECT_TRUE(ReadBytes(c.path) == before) << "opening changed the file";
+  }
+}
+
+TEST_F(LedgerTest, RefusesANewerSchema) {
+  ledger_.reset();
+  {
+    SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+    db.exec("PRAGMA user_version = 99");
+  }
+  auto opened = Ledger::Open(path_, FixedClock(kNow));
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.status().code(), StatusCode::kNotALedger);
+  EXPECT_NE(opened.status().message().find("newer"), std::string::npos);
+}
+
+TEST_F(LedgerTest, EventsCannotBeUpdatedOrDeletedEvenFromRawSql) {
+  AddParties();
+  OpenPledge();
+  SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+  for (const char* sql :
+       {"UPDATE events SET amount_minor = 1 WHERE seq = 4", "DELETE FROM events WHERE seq = 4",
+        "DELETE FROM events", "UPDATE parties SET name = 'x'", "DELETE FROM parties",
+        "UPDATE party_aliases SET party_id = 'openai'", "DELETE FROM party_aliases"}) {
+    SCOPED_TRACE(sql);
+    try {
+      db.exec(sql);
+      ADD_FAILURE() << "the statement was allowed";
+    } catch (const SQLite::Exception& e) {
+      EXPECT_NE(std::string(e.what()).find("append-only"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events").getInt(), 4);
+}
+
+TEST_F(LedgerTest, EachHashChainsToThePrevious) {
+  AddParties();
+  OpenPledge();
+  std::vector<Event> events;
+  ASSERT_TRUE(ledger_
+                  ->ForEachEvent([&](const Event& e) {
+                    events.push_back(e);
+                    return Status{};
+                  })
+                  .ok());
+  ASSERT_EQ(events.size(), 4u);
+  std::string prev(kGenesisHash);
+  for (const Event& e : events) {
+    EXPECT_EQ(e.hash, ChainHash(prev, e)) << "event " << e.seq;
+    prev = e.hash;
+  }
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+  EXPECT_EQ(report->events, 4);
+  EXPECT_EQ(report->head_hash, events.back().hash);
+}
+
+// Out-of-band edits with the triggers dropped: verify names the first bad event.
+TEST_F(LedgerTest, VerifyFindsTheFirstEditedEvent) {
+  AddParties();
+  OpenPledge("a");
+  OpenPledge("b");
+  OpenPledge("c");
+  ledger_.reset();
+  const std::string pristine = ReadBytes(path_);
+  struct Edit {
+    const char* sql;
+    std::int64_t first_bad;
+  } edits[] = {
+      {"UPDATE events SET amount_minor = 1 WHERE seq = 5", 5},
+      {"UPDATE events SET recorded_at = '2026-03-15T12:00:01.000000Z' WHERE seq = 4", 4},
+      {"DELETE FROM events WHERE seq = 5", 5},
+      {"DELETE FROM events WHERE seq = 1", 1},
+      {"UPDATE events SET seq = 10 WHERE seq = 6", 6},
+      {"INSERT INTO events SELECT 7, 'forged', kind, effective_date, effective_end, date_precision,"
+       " recorded_at, certainty, party_id, name, party_kind, aliases, 'forged', commitment_kind,"
+       " from_party, to_party, by_commitment, round_id, retracts, currency, amount_minor,"
+       " amount_bound, conditional_minor, conditional_bound, target_minor, target_bound,"
+       " pre_money_minor, pre_money_bound, post_money_minor, post_money_bound, basis, terms,"
+       " source, url, published, note, hash FROM events WHERE seq = 6",
+       7},
+  };
+  for (const Edit& edit : edits) {
+    SCOPED_TRACE(edit.sql);
+    WriteFile(path_, pristine);
+    {
+      SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+      db.exec("DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete");
+      db.exec(edit.sql);
+    }
+    auto opened = Ledger::Open(path_, FixedClock(kNow));
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    auto report = opened->Verify();
+    ASSERT_TRUE(report.ok()) << report.status().ToString();
+    EXPECT_FALSE(report->ok());
+    EXPECT_EQ(report->first_bad_seq, edit.first_bad);
+  }
+}
+
+TEST_F(LedgerTest, ImportIsAllOrNothing) {
+  AddParties();
+  const std::string before = BytesAtRest();
+  const std::int64_t count = EventCount();
+  auto r = ImportText(
+      R"({"kind":"open","date":"2025-09-22","commitment":"a","commitment_kind":"pledge","from":"nvidia","to":"openai","amount":"$1B"})"
+      "\n"
+      R"({"kind":"fund","date":"2025-09-23","commitment":"a","amount":"$0.5B"})"
+      "\n"
+      R"({"kind":"fund","date":"2025-09-24","commitment":"a","amount":"$2B"})"
+      "\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().where(), "events.jsonl:3");
+  EXPECT_EQ(r.status().field(), "amount");
+  EXPECT_NE(r.status().message().find("funding beyond the commitment"), std::string::npos);
+  ledger_.reset();
+  EXPECT_EQ(EventCount(), count);
+  EXPECT_TRUE(ReadBytes(path_) == before) << "the failed import changed the file";
+}
+
+TEST_F(LedgerTest, ReimportingIsANoOpAndAChangedEventIsAConflict) {
+  AddParties();
+  const std::string lines =
+      R"({"id":"e1","kind":"open","date":"2025-09-22","commitment":"a","commitment_kind":"pledge","from":"nvidia","to":"openai","amount":"$1B"})"
+      "\n"
+      R"({"id":"e2","kind":"fund","date":"2025-09-23","commitment":"a","amount":"$0.5B"})"
+      "\n";
+  auto first = ImportText(lines);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->added, 2);
+  auto second = ImportText(lines);
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->added, 0);
+  EXPECT_EQ(second->already_present, 2);
+
+  auto changed = ImportText(
+      R"({"id":"e2","kind":"fund","date":"2025-09-23","commitment":"a","amount":"$0.6B"})"
+      "\n");
+  ASSERT_FALSE(changed.ok());
+  EXPECT_EQ(changed.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(changed.status().field(), "amount");
+  EXPECT_EQ(changed.status().where(), "events.jsonl:1");
+}
+
+TEST_F(LedgerTest, DryRunWritesNothing) {
+  AddParties();
+  const std::string before = BytesAtRest();
+  auto r = ImportText(
+      R"({"kind":"open","date":"2025-09-22","commitment":"a","commitment_kind":"pledge","from":"nvidia","to":"openai","amount":"$1B"})"
+      "\n",
+      /*dry_run=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 1);
+  ledger_.reset();
+  EXPECT_TRUE(ReadBytes(path_) == before) << "the dry run changed the file";
+}
+
+TEST_F(LedgerTest, RecordingTheSameEventTwiceIsANoOp) {
+  AddParties();
+  OpenPledge();
+  auto again = Append({{"kind", "open"},
+                       {"date", "2025-09-22"},
+                       {"commitment", "loi"},
+                       {"commitment_kind", "pledge"},
+                       {"from", "Nvidia"},
+                       {"to", "openai"},
+                       {"amount", "up to 100B USD"},
+                       {"certainty", "announced"}});
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->already_present);
+  EXPECT_EQ(again->seq, 4);
+}
+
+TEST_F(LedgerTest, RefusesEventsThatReferToWhatDoesNotExist) {
+  AddParties();
+  OpenPledge("loi");
+  OpenPledge("other", "$5B");
+  ASSERT_TRUE(Append({{"kind", "cancel"}, {"date", "2025-10-01"}, {"commitment", "other"}}).ok());
+  struct Case {
+    std::vector<std::pair<std::string, std::string>> fields;
+    StatusCode code;
+    std::string field;
+    std::string says;
+  } cases[] = {
+      {{{"kind", "fund"}, {"date", "2025-10-01"}, {"commitment", "nope"}, {"amount", "$1B"}},
+       StatusCode::kNotFound,
+       "commitment",
+       "no commitment 'nope'"},
+      {{{"kind", "fund"}, {"date", "2025-10-01"}, {"commitment", "lio"}, {"amount", "$1B"}},
+       StatusCode::kNotFound,
+       "commitment",
+       "did you mean: loi"},
+      {{{"kind", "supersede"}, {"date", "2025-10-02"}, {"commitment", "other"}, {"by", "loi"}},
+       StatusCode::kConflict,
+       "commitment",
+       "is cancelled"},
+      {{{"kind", "supersede"}, {"date", "2025-10-02"}, {"commitment", "loi"}, {"by", "other"}},
+       StatusCode::kConflict,
+       "by",
+       "only an open commitment"},
+      {{{"kind", "fund"}, {"date", "2025-10-01"}, {"commitment", "loi"}, {"amount", "$101B"}},
+       StatusCode::kInvalidInput,
+       "amount",
+       "funding beyond the commitment"},
+      {{{"kind", "fund"}, {"date", "2025-09-01"}, {"commitment", "loi"}, {"amount", "$1B"}},
+       StatusCode::kInvalidInput,
+       "date",
+       "opens on 2025-09-22"},
+      {{{"kind", "fund"},
+        {"date", "2025-10-01"},
+        {"commitment", "loi"},
+        {"amount",
+         "\xe2\x82\xac"
+         "1B"}},
+       StatusCode::kInvalidInput,
+       "amount",
+       "is in USD"},
+      {{{"kind", "open"},
+        {"date", "2025-10-01"},
+        {"commitment", "loi"},
+        {"commitment_kind", "equity"},
+        {"from", "nvidia"},
+        {"to", "openai"},
+        {"amount", "$1B"}},
+       StatusCode::kConflict,
+       "commitment",
+       "exists already"},
+      {{{"kind", "open"},
+        {"date", "2025-10-01"},
+        {"commitment", "x"},
+        {"commitment_kind", "equity"},
+        {"from", "Nvida"},
+        {"to", "openai"},
+        {"amount", "$1B"}},
+       StatusCode::kNotFound,
+       "from",
+       "did you mean: nvidia"},
+      {{{"kind", "open"},
+        {"date", "2025-10-01"},
+        {"commitment", "x"},
+        {"commitment_kind", "equity"},
+        {"from", "nvidia"},
+        {"to", "openai"},
+        {"amount", "$1B"},
+        {"round", "r"}},
+       StatusCode::kNotFound,
+       "round",
+       "no round 'r'"},
+      {{{"kind", "retract"}, {"date", "2025-10-01"}, {"retracts", "missing"}},
+       StatusCode::kNotFound,
+       "retracts",
+       "no event"},
+      {{{"kind", "party-add"}, {"date", "2025-10-01"}, {"party", "nvidia"}, {"name", "Nv"}},
+       StatusCode::kConflict,
+       "party",
+       "exists already"},
+      {{{"kind", "party-alias"},
+        {"date", "2025-10-01"},
+        {"party", "openai"},
+        {"aliases", "Nvidia"}},
+       StatusCode::kConflict,
+       "aliases",
+       "already names party nvidia"},
+  };
+  for (const Case& c : cases) {
+    RawEvent raw;
+    raw.fields = c.fields;
+    std::string trace;
+    for (const auto& [k, v] : c.fields) trace += k + "=" + v + " ";
+    SCOPED_TRACE(trace);
+    auto e = EventFromRaw(raw);
+    ASSERT_TRUE(e.ok()) << e.status().ToString();
+    auto r = ledger_->Append(*e);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), c.code) << r.status().ToString();
+    EXPECT_EQ(r.status().field(), c.field) << r.status().ToString();
+    EXPECT_NE(r.status().message().find(c.says), std::string::npos) << r.status().ToString();
+  }
+}
+
+TEST_F(LedgerTest, BackDatedFundingMustFitWithLaterEvents) {
+  AddParties();
+  OpenPledge("a", "$10B");
+  ASSERT_TRUE(
+      Append({{"kind", "fund"}, {"date", "2025-12-01"}, {"commitment", "a"}, {"amount", "$8B"}})
+          .ok());
+  // At 2025-10-01 nothing is funded yet, but with December's $8B it would exceed $10B.
+  auto r =
+      Append({{"kind", "fund"}, {"date", "2025-10-01"}, {"commitment", "a"}, {"amount", "$3B"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "amount");
+  EXPECT_NE(r.status().message().find("dated after it"), std::string::npos);
+  EXPECT_TRUE(
+      Append({{"kind", "fund"}, {"date", "2025-10-01"}, {"commitment", "a"}, {"amount", "$2B"}})
+          .ok());
+}
+
+TEST_F(LedgerTest, RetractionRules) {
+  AddParties();
+  OpenPledge();
+  ASSERT_TRUE(Append({{"id", "f1"},
+                      {"kind", "fund"},
+                      {"date", "2025-10-01"},
+                      {"commitment", "loi"},
+                      {"amount", "$1B"}})
+                  .ok());
+  ASSERT_TRUE(
+      Append({{"id", "r1"}, {"kind", "retract"}, {"date", "2025-10-02"}, {"retracts", "f1"}}).ok());
+  auto twice = Append({{"kind", "retract"}, {"date", "2025-10-03"}, {"retracts", "f1"}});
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("already retracted"), std::string::npos);
+  auto of_retract = Append({{"kind", "retract"}, {"date", "2025-10-03"}, {"retracts", "r1"}});
+  ASSERT_FALSE(of_retract.ok());
+  EXPECT_NE(of_retract.status().message().find("cannot be retracted"), std::string::npos);
+}
+
+TEST_F(LedgerTest, ExpectVersionRefusesARevisionOfAMovedCommitment) {
+  AddParties();
+  OpenPledge();  // version 1
+  AppendOptions v1;
+  v1.expect_version = 1;
+  auto first = Append(
+      {{"kind", "revise"}, {"date", "2025-10-01"}, {"commitment", "loi"}, {"amount", "up to $90B"}},
+      v1);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto second = Append(
+      {{"kind", "revise"}, {"date", "2025-10-02"}, {"commitment", "loi"}, {"amount", "up to $80B"}},
+      v1);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), StatusCode::kVersionMismatch);
+}
+
+TEST_F(LedgerTest, RecordingTimeNeverGoesBack) {
+  AddParties();
+  auto early = Append({{"kind", "open"},
+                       {"date", "2025-09-22"},
+                       {"recorded_at", "2020-01-01T00:00:00Z"},
+                       {"commitment", "a"},
+                       {"commitment_kind", "pledge"},
+                       {"from", "nvidia"},
+                       {"to", "openai"},
+                       {"amount", "$1B"}});
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().field(), "recorded_at");
+  auto future = Append({{"kind", "open"},
+                        {"date", "2025-09-22"},
+                        {"recorded_at", "2030-01-01T00:00:00Z"},
+                        {"commitment", "a"},
+                        {"commitment_kind", "pledge"},
+                        {"from", "nvidia"},
+                        {"to", "openai"},
+                        {"amount", "$1B"}});
+  ASSERT_FALSE(future.ok());
+  EXPECT_NE(future.status().message().find("future"), std::string::npos);
+}
+
+TEST_F(LedgerTest, AliasesInAnyScriptResolve) {
+  ASSERT_TRUE(
+      Append({{"kind", "party-add"},
+              {"date", "2024-01-01"},
+              {"party", "nvidia"},
+              {"name", "Nvidia"},
+              {"aliases", "NVIDIA Corp;\xd8\xa5\xd9\x86\xd9\x81\xd9\x8a\xd8\xaf\xd9\x8a\xd8\xa7"}})
+          .ok());
+  EXPECT_EQ(*ledger_->ResolveParty("nvidia corp"), "nvidia");
+  EXPECT_EQ(*ledger_->ResolveParty("NVIDIA   Corp"), "nvidia");
+  EXPECT_EQ(*ledger_->ResolveParty("\xd8\xa5\xd9\x86\xd9\x81\xd9\x8a\xd8\xaf\xd9\x8a\xd8\xa7"),
+            "nvidia");
+  EXPECT_EQ(*ledger_->ResolveParty("Nvidia"), "nvidia");
+  auto unknown = ledger_->ResolveParty("Nvidiaa");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("did you mean: nvidia"), std::string::npos)
+      << unknown.status().message();
+}
+
+TEST(LedgerRoundTrip, ExportImportExportIsIdentical) {
+  TempDir dir;
+  auto export_of = [](Ledger& ledger) {
+    std::string out;
+    EXPECT_TRUE(ledger
+                    .ForEachEvent([&](const Event& e) {
+                      out += CanonicalJson(e) + "\n";
+                      return Status{};
+                    })
+                    .ok());
+    return out;
+  };
+  auto a = Ledger::Create(dir.File("a.db"), FixedClock(kNow));
+  ASSERT_TRUE(a.ok());
+  std::ifstream fixture(test::FixturePath());
+  auto reader = MakeJsonlReader(fixture, "fixture");
+  ASSERT_TRUE(a->Import(*reader).ok());
+  const std::string first = export_of(*a);
+  ASSERT_FALSE(first.empty());
+
+  auto b = Ledger::Create(dir.File("b.db"), FixedClock(kNow + std::chrono::hours(1)));
+  ASSERT_TRUE(b.ok());
+  std::istringstream in(first);
+  auto again = MakeJsonlReader(in, "export");
+  auto imported = b->Import(*again);
+  ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  EXPECT_EQ(export_of(*b), first);
+  auto verified = b->Verify();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok());
+
+  for (const char* day : {"2025-10-01", "2026-02-04", "2026-02-20", "2026-03-01"}) {
+    ReplayQuery q;
+    q.as_of = *ParseDay(day);
+    q.known_at = kNow;
+    EXPECT_EQ(*a->Replay(q), *b->Replay(q)) << day;
+  }
+}
+
+}  // namespace
+}  // namespace dealtrail
