@@ -129,7 +129,7 @@ inline constexpr std::string_view kGenesisHash =
 // therefore a no-op, as with an id.
 std::string DerivedEventId(const Event& e);
 
-// The first field in which two events differ in content (ignoring seq,
+// The first field in which two events differ in content (ignoring id, seq,
 // recorded_at and hash), or empty if they say the same thing.
 std::string FirstDifference(const Event& a, const Event& b);
 

@@ -49,9 +49,9 @@ enum class Bound {
 std::string_view BoundName(Bound b);  // "exact", "up_to", "more_than", "about"
 std::optional<Bound> BoundFromName(std::string_view name);
 
-// Largest amount accepted in any field: 10^15 major units, well inside int64
-// minor units for every currency, so a sum of up to ~9,000 such amounts
-// cannot overflow.
+// Largest amount accepted in any field: 10^15 major units (for the two
+// four-decimal currencies, CLF and UYW, the largest int64 of minor units).
+// Sums are checked: overflow is an error, never a wrap.
 inline constexpr std::int64_t kMaxMajorUnits = 1'000'000'000'000'000;
 
 // A stated amount: a non-negative figure in minor units, its currency and bound.

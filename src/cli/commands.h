@@ -4,6 +4,7 @@
 #ifndef DEALTRAIL_SRC_CLI_COMMANDS_H_
 #define DEALTRAIL_SRC_CLI_COMMANDS_H_
 
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -18,6 +19,10 @@ class App;
 
 namespace dealtrail::cli {
 
+// Names the flag or argument that carries an event field ("amount" ->
+// "--amount"), for error messages of commands that build events from flags.
+using FlagNamer = std::function<std::string(std::string_view field)>;
+
 struct Context {
   std::ostream& out;
   std::ostream& err;
@@ -26,9 +31,9 @@ struct Context {
   std::string command;  // "record", "import", … for error messages
   int code = kExitOk;
 
-  // Prints one line for `s` and sets the exit code. With `fields_are_flags`
-  // a field name is shown as the flag that carries it ("--amount").
-  int Fail(const Status& s, bool fields_are_flags = false);
+  // Prints one line for `s` and sets the exit code. With a `namer`, a field
+  // name is shown as the flag or argument that carries it ("--amount").
+  int Fail(const Status& s, const FlagNamer& namer = nullptr);
   // Opens the ledger, or reports why not and returns nothing.
   std::optional<Ledger> Open(bool read_only);
 };

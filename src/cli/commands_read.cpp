@@ -58,8 +58,8 @@ void AddPartyList(CLI::App& app, Context& ctx) {
     Table table({"id", "name", "kind", "aliases"});
     for (const PartyInfo& p : *parties) {
       std::string aliases;
-      for (const std::string& a : p.aliases) aliases += (aliases.empty() ? "" : ", ") + a;
-      table.AddRow({p.id, p.name, p.kind, aliases});
+      for (const std::string& a : p.aliases) aliases += (aliases.empty() ? "" : ", ") + Isolate(a);
+      table.AddRow({p.id, Isolate(p.name), p.kind, aliases});
     }
     table.Print(ctx.out);
   });
@@ -100,6 +100,7 @@ void AddReplay(CLI::App& app, Context& ctx) {
     std::string party;
     std::string format = "table";
     std::string section = "commitments";
+    CLI::Option* section_flag = nullptr;
   };
   auto args = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand(
@@ -112,10 +113,15 @@ void AddReplay(CLI::App& app, Context& ctx) {
                   "leave out what is less certain: rumored, reported, announced, signed, closed");
   cmd->add_option("--party", args->party, "only commitments from or to this party");
   AddFormat(cmd, args->format, "table|json|csv");
-  cmd->add_option("--section", args->section,
-                  "with --format csv: commitments (default), pairs, parties or rounds");
+  args->section_flag =
+      cmd->add_option("--section", args->section,
+                      "with --format csv: commitments (default), pairs, parties or rounds");
   cmd->callback([&ctx, args] {
     ctx.command = "replay";
+    if (args->section_flag->count() > 0 && args->format != "csv") {
+      ctx.Fail(Status::Invalid("--section", "applies to --format csv only"));
+      return;
+    }
     ReplayQuery query;
     if (!args->as_of.empty()) {
       auto d = ParseDay(args->as_of);
@@ -146,7 +152,7 @@ void AddReplay(CLI::App& app, Context& ctx) {
     if (!args->party.empty()) {
       auto id = ledger->ResolveParty(args->party);
       if (!id.ok()) {
-        ctx.Fail(id.status().For("--party"), true);
+        ctx.Fail(Status(id.status().code(), "--party", id.status().message()));
         return;
       }
       query.filter.party = *id;
@@ -176,7 +182,7 @@ void AddVerify(CLI::App& app, Context& ctx) {
   auto format = std::make_shared<std::string>("table");
   CLI::App* cmd = app.add_subcommand(
       "verify", "check schema version, SQLite integrity, the hash chain and replay invariants");
-  AddFormat(cmd, *format, "table|json");
+  AddFormat(cmd, *format, "table|json|csv");
   cmd->callback([&ctx, format] {
     ctx.command = "verify";
     auto ledger = ctx.Open(true);
@@ -195,6 +201,16 @@ void AddVerify(CLI::App& app, Context& ctx) {
       j["first_bad_seq"] = report->first_bad_seq == 0 ? Json(nullptr) : Json(report->first_bad_seq);
       j["problems"] = report->problems;
       ctx.out << j.dump(2) << "\n";
+    } else if (*format == "csv") {
+      std::string problems;
+      for (const std::string& p : report->problems) problems += (problems.empty() ? "" : "; ") + p;
+      WriteCsvRow(ctx.out, {"ok", "schema_version", "events", "head_hash", "first_bad_seq",
+                            "problems"});
+      WriteCsvRow(ctx.out, {report->ok() ? "true" : "false",
+                            std::to_string(report->schema_version), std::to_string(report->events),
+                            report->head_hash,
+                            report->first_bad_seq == 0 ? "" : std::to_string(report->first_bad_seq),
+                            problems});
     } else {
       ctx.out << "schema version  " << report->schema_version << "\n"
               << "events          " << report->events << "\n"

@@ -3,6 +3,8 @@
 // import file does, with the same checks and messages.
 #include <CLI/CLI.hpp>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -44,6 +46,18 @@ std::string Today(const Context& ctx) {
   return FormatDay(date::floor<date::days>(ctx.env.clock()));
 }
 
+// Field names as `party add ID --name … --alias …` and `party alias PARTY
+// ALIAS…` spell them.
+std::string PartyAddFlag(std::string_view field) {
+  if (field == "party") return "ID";
+  return FlagFor(field);
+}
+std::string PartyAliasFlag(std::string_view field) {
+  if (field == "party") return "PARTY";
+  if (field == "aliases") return "ALIAS";
+  return FlagFor(field);
+}
+
 void PrintAppended(Context& ctx, const AppendResult& r, const std::string& what) {
   if (r.already_present) {
     ctx.out << "already recorded as event " << r.seq << " (id " << r.id << "); nothing written\n";
@@ -55,17 +69,17 @@ void PrintAppended(Context& ctx, const AppendResult& r, const std::string& what)
 
 // Turns the given flags into an event and appends it.
 void AppendFromFlags(Context& ctx, RawEvent raw, const AppendOptions& options,
-                     const std::string& what) {
+                     const std::string& what, const FlagNamer& namer = FlagFor) {
   auto event = EventFromRaw(raw);
   if (!event.ok()) {
-    ctx.Fail(event.status(), /*fields_are_flags=*/true);
+    ctx.Fail(event.status(), namer);
     return;
   }
   auto ledger = ctx.Open(false);
   if (!ledger) return;
   auto appended = ledger->Append(std::move(event).value(), options);
   if (!appended.ok()) {
-    ctx.Fail(appended.status(), /*fields_are_flags=*/true);
+    ctx.Fail(appended.status(), namer);
     return;
   }
   PrintAppended(ctx, *appended, what);
@@ -123,7 +137,7 @@ void AddParty(CLI::App& app, Context& ctx) {
     if (!add_args->aliases.empty()) raw.aliases = add_args->aliases;
     if (add_args->common.values["date"].empty()) add_args->common.values["date"] = Today(ctx);
     add_args->common.AddTo(raw);
-    AppendFromFlags(ctx, std::move(raw), {}, "party " + add_args->id);
+    AppendFromFlags(ctx, std::move(raw), {}, "party " + add_args->id, PartyAddFlag);
   });
 
   struct AliasArgs {
@@ -143,7 +157,7 @@ void AddParty(CLI::App& app, Context& ctx) {
     raw.aliases = alias_args->aliases;
     if (alias_args->common.values["date"].empty()) alias_args->common.values["date"] = Today(ctx);
     alias_args->common.AddTo(raw);
-    AppendFromFlags(ctx, std::move(raw), {}, "aliases for " + alias_args->party);
+    AppendFromFlags(ctx, std::move(raw), {}, "aliases for " + alias_args->party, PartyAliasFlag);
   });
 }
 
@@ -167,6 +181,11 @@ void AddRecord(CLI::App& app, Context& ctx) {
                       "revise only if the commitment is at this version (exit 4 otherwise)");
   cmd->callback([&ctx, args] {
     ctx.command = "record";
+    if (args->kind == "party-add" || args->kind == "party-alias") {
+      ctx.Fail(Status::Invalid("KIND", "parties are added with: dealtrail party add ID --name NAME, "
+                                       "and aliases with: dealtrail party alias PARTY ALIAS"));
+      return;
+    }
     RawEvent raw;
     raw.fields = {{"kind", args->kind}};
     args->flags.AddTo(raw);
@@ -210,7 +229,8 @@ void AddImport(CLI::App& app, Context& ctx) {
     if (args->file != "-") {
       file.open(args->file, std::ios::binary);
       if (!file) {
-        ctx.Fail(Status(StatusCode::kInvalidInput, "", args->file + ": cannot be read"));
+        ctx.Fail(Status(StatusCode::kInvalidInput, "",
+                        args->file + ": cannot be read (" + std::strerror(errno) + ")"));
         return;
       }
       in = &file;
@@ -241,8 +261,10 @@ void AddImport(CLI::App& app, Context& ctx) {
               << summary->already_present << " already present; nothing written (dry run)\n";
       return;
     }
-    ctx.out << "imported " << summary->added << " events";
-    if (summary->added > 0) {
+    ctx.out << "imported " << summary->added << (summary->added == 1 ? " event" : " events");
+    if (summary->added == 1) {
+      ctx.out << " (event " << summary->first_seq << ")";
+    } else if (summary->added > 1) {
       ctx.out << " (events " << summary->first_seq << "\xE2\x80\x93" << summary->last_seq << ")";
     }
     ctx.out << "; " << summary->already_present << " already present\n";

@@ -2,6 +2,8 @@
 // JSON object (docs/replay.md), and as CSV, one section at a time.
 #include "cli/positions_format.h"
 
+#include <algorithm>
+
 #include "cli/table.h"
 
 namespace dealtrail::cli {
@@ -11,6 +13,9 @@ std::string NameOf(const Names& names, const std::string& id) {
   auto it = names.find(id);
   return it == names.end() ? id : it->second;
 }
+
+// A display name for tables, isolated for bidi.
+std::string Shown(const Names& names, const std::string& id) { return Isolate(NameOf(names, id)); }
 
 // How an analyst reads the committed amount: "up to $100B", "$30B",
 // "$15B + $35B conditional".
@@ -153,6 +158,7 @@ Json PositionsJson(const Positions& p, const Names& names) {
 }
 
 void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& out) {
+  constexpr const char* kNone = "\xE2\x80\x94";  // em dash
   out << "Positions as of " << FormatDay(p.as_of) << ", as known at "
       << FormatTimestampShort(p.known_at) << "\n";
 
@@ -161,10 +167,10 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
                      "committed", "funded", "outstanding", "round", "in effect"});
   for (const CommitmentPosition& c : p.commitments) {
     commitments.AddRow({c.id, std::string(CommitmentKindName(c.kind)),
-                        NameOf(names, c.from) + " \xE2\x86\x92 " + NameOf(names, c.to),
+                        Shown(names, c.from) + " \xE2\x86\x92 " + Shown(names, c.to),
                         std::string(CertaintyName(c.certainty)), StatusText(c), CommittedText(c),
                         HumanInterval(c.funded), HumanInterval(c.outstanding),
-                        c.round.empty() ? "\xE2\x80\x94" : c.round,
+                        c.round.empty() ? kNone : c.round,
                         std::string(InEffectName(c.in_effect))});
   }
   if (commitments.empty()) {
@@ -173,28 +179,41 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
     commitments.Print(out);
   }
 
+  Table terms({"commitment", "terms (as last stated)"});
+  for (const CommitmentPosition& c : p.commitments) {
+    if (!c.terms.empty()) terms.AddRow({c.id, c.terms});
+  }
+  if (!terms.empty()) {
+    out << "\nTerms\n";
+    terms.Print(out);
+  }
+
   if (!p.pairs.empty()) {
     out << "\nPairs (\xE2\x86\x92 first to second, \xE2\x86\x90 second to first; net = "
            "\xE2\x86\x92 minus \xE2\x86\x90)\n";
     Table pairs({"pair", "committed \xE2\x86\x92", "committed \xE2\x86\x90", "net",
-                 "funded \xE2\x86\x92", "funded \xE2\x86\x90"});
+                 "funded \xE2\x86\x92", "funded \xE2\x86\x90", "outstanding \xE2\x86\x92",
+                 "outstanding \xE2\x86\x90"});
     for (const PairPosition& pair : p.pairs) {
       std::string net;
       for (const SignedInterval& n : pair.net) net += (net.empty() ? "" : "; ") + HumanSigned(n);
-      pairs.AddRow({NameOf(names, pair.a) + " \xE2\x87\x84 " + NameOf(names, pair.b),
+      pairs.AddRow({Shown(names, pair.a) + " \xE2\x87\x84 " + Shown(names, pair.b),
                     HumanList(pair.a_to_b.committed), HumanList(pair.b_to_a.committed), net,
-                    HumanList(pair.a_to_b.funded), HumanList(pair.b_to_a.funded)});
+                    HumanList(pair.a_to_b.funded), HumanList(pair.b_to_a.funded),
+                    HumanList(pair.a_to_b.outstanding), HumanList(pair.b_to_a.outstanding)});
     }
     pairs.Print(out);
   }
 
   if (!p.parties.empty()) {
     out << "\nParties\n";
-    Table parties({"party", "committed out", "committed in", "funded out", "funded in"});
+    Table parties({"party", "committed out", "committed in", "funded out", "funded in",
+                   "outstanding out", "outstanding in"});
     for (const PartyPosition& party : p.parties) {
-      parties.AddRow({NameOf(names, party.party), HumanList(party.out.committed),
+      parties.AddRow({Shown(names, party.party), HumanList(party.out.committed),
                       HumanList(party.in.committed), HumanList(party.out.funded),
-                      HumanList(party.in.funded)});
+                      HumanList(party.in.funded), HumanList(party.out.outstanding),
+                      HumanList(party.in.outstanding)});
     }
     parties.Print(out);
   }
@@ -204,32 +223,39 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
     Table rounds({"round", "raiser", "status", "certainty", "target", "raised", "unallocated",
                   "pre-money", "post-money", "in effect"});
     for (const RoundPosition& r : p.rounds) {
-      rounds.AddRow({r.id, NameOf(names, r.party), r.closed ? "closed" : "open",
+      rounds.AddRow({r.id, Shown(names, r.party), r.closed ? "closed" : "open",
                      std::string(CertaintyName(r.certainty)),
-                     r.target ? HumanAmount(*r.target) : "\xE2\x80\x94", HumanList(r.raised),
-                     r.unallocated ? HumanInterval(*r.unallocated) : "\xE2\x80\x94",
+                     r.target ? HumanAmount(*r.target) : kNone, HumanList(r.raised),
+                     r.unallocated ? HumanInterval(*r.unallocated) : kNone,
                      LatestText(r.pre_money), LatestText(r.post_money),
                      std::string(InEffectName(r.in_effect))});
     }
     rounds.Print(out);
+  }
 
-    Table reports({"round", "basis", "valuation", "certainty", "date", "source", ""});
-    for (const RoundPosition& r : p.rounds) {
-      for (const ValuationView* view : {&r.pre_money, &r.post_money}) {
-        if (!view->latest) continue;
-        auto add = [&](const ValuationReport& v, bool latest) {
-          reports.AddRow({r.id, BasisName(v.basis) == "pre" ? "pre-money" : "post-money",
-                          HumanAmount(v.amount), std::string(CertaintyName(v.certainty)),
-                          v.date.ToString(), SourceText(v.source), latest ? "latest" : ""});
-        };
-        add(*view->latest, true);
-        for (const ValuationReport& v : view->others) add(v, false);
-      }
-    }
-    if (!reports.empty()) {
-      out << "\nValuation reports (latest by effective date first)\n";
-      reports.Print(out);
-    }
+  // Every valuation report, rounds first, then those outside any round.
+  Table reports({"of", "basis", "valuation", "certainty", "date", "source", ""});
+  auto add_reports = [&](const std::string& of, const ValuationView& view) {
+    if (!view.latest) return;
+    auto add = [&](const ValuationReport& v, bool latest) {
+      reports.AddRow({of, v.basis == ValuationBasis::kPreMoney ? "pre-money" : "post-money",
+                      HumanAmount(v.amount), std::string(CertaintyName(v.certainty)),
+                      v.date.ToString(), SourceText(v.source), latest ? "latest" : ""});
+    };
+    add(*view.latest, true);
+    for (const ValuationReport& v : view.others) add(v, false);
+  };
+  for (const RoundPosition& r : p.rounds) {
+    add_reports("round " + r.id, r.pre_money);
+    add_reports("round " + r.id, r.post_money);
+  }
+  for (const PartyPosition& party : p.parties) {
+    add_reports(Shown(names, party.party), party.pre_money);
+    add_reports(Shown(names, party.party), party.post_money);
+  }
+  if (!reports.empty()) {
+    out << "\nValuation reports (the latest by effective date first)\n";
+    reports.Print(out);
   }
 
   if (!p.ignored.empty()) {
@@ -238,78 +264,136 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
   }
 }
 
+namespace {
+
+std::string Low(const Interval& i) { return MajorUnits(i.low, i.currency); }
+std::string High(const Interval& i) { return i.high ? MajorUnits(*i.high, i.currency) : ""; }
+std::string Bool(bool b) { return b ? "true" : "false"; }
+
+// The interval of `list` in `currency`, or zero.
+Interval InCurrency(const std::vector<Interval>& list, Currency currency) {
+  for (const Interval& i : list) {
+    if (i.currency == currency) return i;
+  }
+  return Interval::Zero(currency);
+}
+
+// Every currency a set of flows uses, in code order.
+std::vector<Currency> CurrenciesOf(std::initializer_list<const std::vector<Interval>*> lists) {
+  std::vector<Currency> out;
+  for (const auto* list : lists) {
+    for (const Interval& i : *list) {
+      if (std::find(out.begin(), out.end(), i.currency) == out.end()) out.push_back(i.currency);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace
+
 Status PrintPositionsCsv(const Positions& p, const Names& names, std::string_view section,
                          std::ostream& out) {
-  auto low = [](const Interval& i) { return MajorUnits(i.low, i.currency); };
-  auto high = [](const Interval& i) { return i.high ? MajorUnits(*i.high, i.currency) : ""; };
   if (section == "commitments") {
     WriteCsvRow(out, {"id", "kind", "from", "to", "currency", "certainty", "status",
                       "committed_low", "committed_high", "funded_low", "funded_high",
-                      "outstanding_low", "outstanding_high", "conditional_low", "conditional_high",
-                      "approximate", "superseded_by", "round", "in_effect"});
+                      "outstanding_low", "outstanding_high", "conditional_low",
+                      "conditional_high", "approximate", "superseded_by", "round", "in_effect"});
     for (const CommitmentPosition& c : p.commitments) {
       WriteCsvRow(out, {c.id, std::string(CommitmentKindName(c.kind)), c.from, c.to,
                         std::string(c.currency.code()), std::string(CertaintyName(c.certainty)),
-                        std::string(StatusName(c.status)), low(c.committed), high(c.committed),
-                        low(c.funded), high(c.funded), low(c.outstanding), high(c.outstanding),
-                        low(c.conditional), high(c.conditional),
-                        c.committed.approximate || c.funded.approximate ? "true" : "false",
-                        c.superseded_by, c.round, std::string(InEffectName(c.in_effect))});
+                        std::string(StatusName(c.status)), Low(c.committed), High(c.committed),
+                        Low(c.funded), High(c.funded), Low(c.outstanding), High(c.outstanding),
+                        Low(c.conditional), High(c.conditional),
+                        Bool(c.committed.approximate || c.funded.approximate), c.superseded_by,
+                        c.round, std::string(InEffectName(c.in_effect))});
     }
     return {};
   }
   if (section == "pairs") {
-    WriteCsvRow(out, {"a", "b", "direction", "currency", "committed_low", "committed_high",
-                      "funded_low", "funded_high", "outstanding_low", "outstanding_high"});
+    // One row per pair and currency; net = a_to_b committed - b_to_a committed.
+    WriteCsvRow(out, {"a", "b", "currency", "a_to_b_committed_low", "a_to_b_committed_high",
+                      "a_to_b_funded_low", "a_to_b_funded_high", "a_to_b_outstanding_low",
+                      "a_to_b_outstanding_high", "b_to_a_committed_low", "b_to_a_committed_high",
+                      "b_to_a_funded_low", "b_to_a_funded_high", "b_to_a_outstanding_low",
+                      "b_to_a_outstanding_high", "net_low", "net_high", "approximate"});
     for (const PairPosition& pair : p.pairs) {
-      for (const auto& [direction, flow] :
-           {std::pair{"a_to_b", &pair.a_to_b}, std::pair{"b_to_a", &pair.b_to_a}}) {
-        for (std::size_t i = 0; i < flow->committed.size(); ++i) {
-          const Interval& c = flow->committed[i];
-          WriteCsvRow(out, {pair.a, pair.b, direction, std::string(c.currency.code()), low(c),
-                            high(c), low(flow->funded[i]), high(flow->funded[i]),
-                            low(flow->outstanding[i]), high(flow->outstanding[i])});
+      for (const Currency cur : CurrenciesOf({&pair.a_to_b.committed, &pair.b_to_a.committed})) {
+        const Interval ac = InCurrency(pair.a_to_b.committed, cur);
+        const Interval bc = InCurrency(pair.b_to_a.committed, cur);
+        SignedInterval net{std::nullopt, std::nullopt, cur, false};
+        for (const SignedInterval& n : pair.net) {
+          if (n.currency == cur) net = n;
         }
+        WriteCsvRow(out, {pair.a, pair.b, std::string(cur.code()), Low(ac), High(ac),
+                          Low(InCurrency(pair.a_to_b.funded, cur)),
+                          High(InCurrency(pair.a_to_b.funded, cur)),
+                          Low(InCurrency(pair.a_to_b.outstanding, cur)),
+                          High(InCurrency(pair.a_to_b.outstanding, cur)), Low(bc), High(bc),
+                          Low(InCurrency(pair.b_to_a.funded, cur)),
+                          High(InCurrency(pair.b_to_a.funded, cur)),
+                          Low(InCurrency(pair.b_to_a.outstanding, cur)),
+                          High(InCurrency(pair.b_to_a.outstanding, cur)),
+                          net.low ? MajorUnits(*net.low, cur) : "",
+                          net.high ? MajorUnits(*net.high, cur) : "", Bool(net.approximate)});
       }
     }
     return {};
   }
   if (section == "parties") {
-    WriteCsvRow(out, {"party", "name", "direction", "currency", "committed_low", "committed_high",
-                      "funded_low", "funded_high"});
+    WriteCsvRow(out, {"party", "name", "currency", "committed_out_low", "committed_out_high",
+                      "committed_in_low", "committed_in_high", "funded_out_low",
+                      "funded_out_high", "funded_in_low", "funded_in_high",
+                      "outstanding_out_low", "outstanding_out_high", "outstanding_in_low",
+                      "outstanding_in_high", "approximate"});
     for (const PartyPosition& party : p.parties) {
-      for (const auto& [direction, flow] :
-           {std::pair{"out", &party.out}, std::pair{"in", &party.in}}) {
-        for (std::size_t i = 0; i < flow->committed.size(); ++i) {
-          const Interval& c = flow->committed[i];
-          WriteCsvRow(out, {party.party, NameOf(names, party.party), direction,
-                            std::string(c.currency.code()), low(c), high(c), low(flow->funded[i]),
-                            high(flow->funded[i])});
+      for (const Currency cur : CurrenciesOf({&party.out.committed, &party.in.committed})) {
+        std::vector<std::string> row = {party.party, NameOf(names, party.party),
+                                        std::string(cur.code())};
+        bool approximate = false;
+        for (const auto* list : {&party.out.committed, &party.in.committed, &party.out.funded,
+                                 &party.in.funded, &party.out.outstanding,
+                                 &party.in.outstanding}) {
+          const Interval i = InCurrency(*list, cur);
+          row.push_back(Low(i));
+          row.push_back(High(i));
+          approximate = approximate || i.approximate;
         }
+        row.push_back(Bool(approximate));
+        WriteCsvRow(out, row);
       }
     }
     return {};
   }
   if (section == "rounds") {
-    WriteCsvRow(out, {"id", "party", "status", "certainty", "currency", "target_low", "target_high",
-                      "raised_low", "raised_high", "unallocated_low", "unallocated_high",
-                      "pre_money", "post_money"});
+    // Amounts in the target's currency (or the valuations' when there is no target).
+    WriteCsvRow(out, {"id", "party", "status", "certainty", "currency", "target_low",
+                      "target_high", "raised_low", "raised_high", "unallocated_low",
+                      "unallocated_high", "pre_money_low", "pre_money_high", "post_money_low",
+                      "post_money_high", "approximate"});
     for (const RoundPosition& r : p.rounds) {
-      const Interval target = r.target ? Interval::Of(*r.target) : Interval{};
-      Interval raised = r.target ? Interval::Zero(r.target->currency) : Interval{};
-      for (const Interval& i : r.raised) {
-        if (i.currency == raised.currency) raised = i;
+      std::vector<std::string> row = {r.id, r.party, r.closed ? "closed" : "open",
+                                      std::string(CertaintyName(r.certainty))};
+      std::optional<Currency> cur;
+      if (r.target) cur = r.target->currency;
+      for (const ValuationView* v : {&r.pre_money, &r.post_money}) {
+        if (!cur && v->latest) cur = v->latest->amount.currency;
       }
-      auto latest = [](const ValuationView& v) {
-        return v.latest ? CanonicalAmount(v.latest->amount) : std::string();
+      row.push_back(cur ? std::string(cur->code()) : "");
+      bool approximate = false;
+      auto add = [&](const std::optional<Interval>& i) {
+        row.push_back(i ? Low(*i) : "");
+        row.push_back(i ? High(*i) : "");
+        approximate = approximate || (i && i->approximate);
       };
-      WriteCsvRow(
-          out,
-          {r.id, r.party, r.closed ? "closed" : "open", std::string(CertaintyName(r.certainty)),
-           r.target ? std::string(r.target->currency.code()) : "", r.target ? low(target) : "",
-           r.target ? high(target) : "", r.target ? low(raised) : "", r.target ? high(raised) : "",
-           r.unallocated ? low(*r.unallocated) : "", r.unallocated ? high(*r.unallocated) : "",
-           latest(r.pre_money), latest(r.post_money)});
+      add(r.target ? std::optional(Interval::Of(*r.target)) : std::nullopt);
+      add(cur ? std::optional(InCurrency(r.raised, *cur)) : std::nullopt);
+      add(r.unallocated);
+      for (const ValuationView* v : {&r.pre_money, &r.post_money}) {
+        add(v->latest ? std::optional(Interval::Of(v->latest->amount)) : std::nullopt);
+      }
+      row.push_back(Bool(approximate));
+      WriteCsvRow(out, row);
     }
     return {};
   }

@@ -29,10 +29,10 @@ std::string FlagFor(std::string_view field) {
   return flag;
 }
 
-int Context::Fail(const Status& s, bool fields_are_flags) {
+int Context::Fail(const Status& s, const FlagNamer& namer) {
   Status shown = s;
-  if (fields_are_flags && s.where().empty() && !s.field().empty()) {
-    shown = Status(s.code(), FlagFor(s.field()), s.message());
+  if (namer && s.where().empty() && !s.field().empty()) {
+    shown = Status(s.code(), namer(s.field()), s.message());
   }
   if (shown.where().empty()) {
     err << "dealtrail " << command << ": " << shown.ToString() << "\n";
@@ -69,9 +69,10 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   AddWriteCommands(app, ctx);
   AddReadCommands(app, ctx);
 
-  std::vector<std::string> reversed(args.rbegin(), args.rend());
+  std::vector<const char*> argv = {"dealtrail"};
+  for (const std::string& a : args) argv.push_back(a.c_str());
   try {
-    app.parse(reversed);
+    app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e, out, err);
   } catch (const CLI::CallForAllHelp& e) {

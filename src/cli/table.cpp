@@ -6,14 +6,11 @@
 #include "core/text.h"
 
 namespace dealtrail::cli {
-namespace {
-
-std::string Isolated(const std::string& cell) {
-  if (!HasRightToLeft(cell)) return cell;
-  return "\xE2\x81\xA8" + cell + "\xE2\x81\xA9";  // FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE
+std::string Isolate(std::string_view name) {
+  if (!HasRightToLeft(name)) return std::string(name);
+  // FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE
+  return "\xE2\x81\xA8" + std::string(name) + "\xE2\x81\xA9";
 }
-
-}  // namespace
 
 void Table::Print(std::ostream& out) const {
   std::vector<std::size_t> widths(headers_.size(), 0);
@@ -28,7 +25,7 @@ void Table::Print(std::ostream& out) const {
     std::string line;
     for (std::size_t i = 0; i < widths.size(); ++i) {
       const std::string cell = i < row.size() ? row[i] : "";
-      line += Isolated(cell);
+      line += cell;
       if (i + 1 < widths.size()) line += std::string(widths[i] - DisplayWidth(cell) + 2, ' ');
     }
     while (!line.empty() && line.back() == ' ') line.pop_back();

@@ -15,9 +15,14 @@ namespace dealtrail::cli {
 
 using Json = nlohmann::ordered_json;
 
-// Columns aligned by terminal display width, two spaces apart. A cell with
-// right-to-left text is wrapped in Unicode isolates (U+2068 … U+2069) so a
-// bidi-aware terminal keeps the columns in order.
+// `name` wrapped in Unicode isolates (U+2068 … U+2069) when it holds
+// right-to-left text, so a bidi-aware terminal keeps it from reordering the
+// text around it ("أرامكو → OpenAI" stays in that order). Isolate each name,
+// not the cell that joins several.
+std::string Isolate(std::string_view name);
+
+// Columns aligned by terminal display width (isolates take none), two
+// spaces apart.
 class Table {
  public:
   explicit Table(std::vector<std::string> headers) : headers_(std::move(headers)) {}

@@ -132,6 +132,13 @@ constexpr std::array kFields = {
     FieldSpec{"hash", kAllKinds, 0},
 };
 
+// "a 'fund' event", "an 'open' event".
+std::string AKindEvent(EventKind k) {
+  const std::string_view name = KindName(k);
+  const bool vowel = std::string_view("aeiou").find(name.front()) != std::string_view::npos;
+  return std::string(vowel ? "an '" : "a '") + std::string(name) + "' event";
+}
+
 const FieldSpec* FindField(std::string_view name) {
   for (const FieldSpec& f : kFields) {
     if (f.name == name) return &f;
@@ -349,28 +356,28 @@ Status ValidateShape(const Event& e) {
   for (const FieldSpec& f : kFields) {
     if ((f.allowed & bit) == 0 && present(f.name)) {
       return Status::Invalid(std::string(f.name),
-                             "does not apply to a '" + std::string(KindName(e.kind)) + "' event");
+                             "does not apply to " + AKindEvent(e.kind));
     }
     if ((f.required & bit) != 0 && !present(f.name)) {
       return Status::Invalid(std::string(f.name),
-                             "missing: a '" + std::string(KindName(e.kind)) + "' event needs it");
+                             "missing: " + AKindEvent(e.kind) + " needs it");
     }
   }
   if ((e.kind == EventKind::kOpen || e.kind == EventKind::kRoundOpen ||
        e.kind == EventKind::kValuation) &&
       !e.certainty) {
     return Status::Invalid("certainty",
-                           "missing: a '" + std::string(KindName(e.kind)) + "' event needs it");
+                           "missing: " + AKindEvent(e.kind) + " needs it");
   }
   if (e.kind == EventKind::kRevise && !e.amount && !e.conditional && !e.certainty &&
       e.round.empty() && e.terms.empty()) {
-    return Status::Invalid("amount",
+    return Status::Invalid("",
                            "a revise must change something: amount, conditional, "
                            "certainty, round or terms");
   }
   if (e.kind == EventKind::kRoundRevise && !e.target && !e.pre_money && !e.post_money &&
       !e.certainty && e.terms.empty()) {
-    return Status::Invalid("target",
+    return Status::Invalid("",
                            "a round-revise must change something: target, pre_money, "
                            "post_money, certainty or terms");
   }
@@ -460,7 +467,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
     if (value.empty() || name == "seq" || name == "hash" || name == "kind") continue;
     if ((spec->allowed & Bit(e.kind)) == 0) {
       return Status::Invalid(name,
-                             "does not apply to a '" + std::string(KindName(e.kind)) + "' event");
+                             "does not apply to " + AKindEvent(e.kind));
     }
     if (!IsValidUtf8(value)) return Status::Invalid(name, "expected UTF-8 text without NUL bytes");
     if (name == "id") {
@@ -544,10 +551,10 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
       e.source.note = value;
     }
   }
-  if (raw.aliases) {
+  if (raw.aliases && !raw.aliases->empty()) {
     if (seen.count("aliases") == 0 && (FindField("aliases")->allowed & Bit(e.kind)) == 0) {
       return Status::Invalid("aliases",
-                             "does not apply to a '" + std::string(KindName(e.kind)) + "' event");
+                             "does not apply to " + AKindEvent(e.kind));
     }
     e.aliases = *raw.aliases;
   }

@@ -104,7 +104,7 @@ std::string_view TrimView(std::string_view s) {
 bool ConsumeWord(std::string_view& s, std::string_view word) {
   if (s.size() < word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != word[i]) return false;
+    if (std::tolower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(word[i])) return false;
   }
   // A word prefix must end at a non-letter ("upto" is not "up").
   if (std::isalpha(static_cast<unsigned char>(word.back())) && s.size() > word.size() &&
@@ -193,7 +193,7 @@ int ConsumeScale(std::string_view& s) {
     if (s.size() < word.size()) continue;
     bool match = true;
     for (std::size_t i = 0; i < word.size(); ++i) {
-      if (std::tolower(static_cast<unsigned char>(s[i])) != word[i]) {
+      if (std::tolower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(word[i])) {
         match = false;
         break;
       }
@@ -545,7 +545,7 @@ std::string HumanSigned(const SignedInterval& i) {
   const std::string about = i.approximate ? "about " : "";
   if (!i.low && !i.high) return "unbounded";
   if (!i.low) return "at most " + HumanMoney(*i.high, i.currency);
-  if (!i.high) return "at least " + HumanMoney(*i.low, i.currency);
+  if (!i.high) return "more than " + HumanMoney(*i.low, i.currency);
   if (*i.low == *i.high) return about + HumanMoney(*i.low, i.currency);
   return about + HumanMoney(*i.low, i.currency) + " to " + HumanMoney(*i.high, i.currency);
 }

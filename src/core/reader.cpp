@@ -74,21 +74,28 @@ class JsonlReader : public EventReader {
     // Duplicate keys are an error (JSON parsers silently keep the last one).
     std::set<std::string> keys;
     std::string duplicate;
-    auto on_event = [&](int depth, nlohmann::json::parse_event_t ev, nlohmann::json& parsed) {
-      if (ev == nlohmann::json::parse_event_t::key && depth == 1 &&
+    // ordered_json keeps the line's field order, so the first problem on a
+    // line is the first one reported.
+    using Json = nlohmann::ordered_json;
+    auto on_event = [&](int depth, Json::parse_event_t ev, Json& parsed) {
+      if (ev == Json::parse_event_t::key && depth == 1 &&
           !keys.insert(parsed.get<std::string>()).second && duplicate.empty()) {
         duplicate = parsed.get<std::string>();
       }
       return true;
     };
-    nlohmann::json j;
+    Json j;
     try {
-      j = nlohmann::json::parse(line, on_event);
+      j = Json::parse(line, on_event);
     } catch (const nlohmann::json::exception& e) {
+      // "[json.exception.parse_error.101] parse error at line 1, column 87: …":
+      // the line is ours to name, the column is worth keeping.
       std::string what = e.what();
       const std::size_t cut = what.find("] ");
-      return Status::Invalid("", "expected one JSON object per line: " +
-                                     (cut == std::string::npos ? what : what.substr(cut + 2)));
+      if (cut != std::string::npos) what = what.substr(cut + 2);
+      const std::size_t at_line = what.find("at line 1, ");
+      if (at_line != std::string::npos) what.erase(at_line + 3, 8);
+      return Status::Invalid("", "expected one JSON object per line: " + what);
     }
     if (!duplicate.empty()) return Status::Invalid(duplicate, "appears twice");
     if (!j.is_object()) return Status::Invalid("", "expected one JSON object per line");
@@ -140,9 +147,14 @@ class CsvReader : public EventReader {
       if (!*header || cells_.empty()) {
         return Status::Invalid("", "no header: the file is empty").At(Where(1));
       }
+      header_line_ = record_line_;
       header_ = cells_;
       std::set<std::string> seen;
-      for (const std::string& h : header_) {
+      for (std::string& h : header_) {
+        h = Trim(h);
+        if (h.empty()) {
+          return Status::Invalid("", "the header has an empty column name").At(Where());
+        }
         if (!seen.insert(h).second) return Status::Invalid(h, "column appears twice").At(Where());
         if (h == "aliases") continue;
         const auto& names = EventFieldNames();
@@ -153,15 +165,20 @@ class CsvReader : public EventReader {
           return EventFromRaw(probe).status().At(Where());
         }
       }
-      if (seen.count("kind") == 0) {
-        return Status::Invalid("kind", "missing column: the header must name a kind column")
-            .At(Where());
+      for (const char* required : {"kind", "date"}) {
+        if (seen.count(required) == 0) {
+          return Status::Invalid(required, std::string("missing column: the header must name a ") +
+                                               required + " column")
+              .At(Where());
+        }
       }
     }
     auto got = ReadRecord();
     if (!got.ok()) return got.status();
     if (!*got) {
-      if (events_ == 0) return Status::Invalid("", "no events after the header").At(Where(2));
+      if (events_ == 0) {
+        return Status::Invalid("", "no events after the header").At(Where(header_line_ + 1));
+      }
       return false;
     }
     if (cells_.size() != header_.size()) {
@@ -255,6 +272,7 @@ class CsvReader : public EventReader {
   std::istream& in_;
   std::string name_;
   std::vector<std::string> header_;
+  std::int64_t header_line_ = 0;
   std::vector<std::string> cells_;
   std::int64_t line_no_ = 0;
   std::int64_t record_line_ = 0;

@@ -185,6 +185,11 @@ Status Fold::Apply(const Event& e) {
           s.Ignore(e, "commitment " + c.id + " is already " + std::string(StatusName(c.status)));
           return {};
         }
+        // A replacement whose opening was retracted replaces nothing.
+        if (e.kind == EventKind::kSupersede && s.commitments.count(e.by) == 0) {
+          s.Ignore(e, "replacement " + e.by + " is not in this view");
+          return {};
+        }
         c.status = e.kind == EventKind::kSupersede ? CommitmentStatus::kSuperseded
                    : e.kind == EventKind::kCancel  ? CommitmentStatus::kCancelled
                    : e.kind == EventKind::kExpire  ? CommitmentStatus::kExpired
@@ -273,8 +278,11 @@ Result<Positions> Fold::Finish(const PositionFilter& filter) const {
     return filter.party.empty() || c.from == filter.party || c.to == filter.party;
   };
 
+  // Every commitment at or above the certainty; the party filter picks from
+  // these, but rounds count all their participants.
+  std::vector<CommitmentPosition> shown;
   for (const auto& [id, stored] : s.commitments) {
-    if (!visible(stored) || !involves(stored)) continue;
+    if (!visible(stored)) continue;
     CommitmentPosition c = stored;
     if (c.status == CommitmentStatus::kSuperseded) {
       auto by = s.commitments.find(c.superseded_by);
@@ -291,26 +299,30 @@ Result<Positions> Fold::Finish(const PositionFilter& filter) const {
       c.outstanding = Interval::Zero(c.currency);
       c.conditional = Interval::Zero(c.currency);
     }
-    out.commitments.push_back(std::move(c));
+    shown.push_back(std::move(c));
   }
-  std::sort(out.commitments.begin(), out.commitments.end(),
+  std::sort(shown.begin(), shown.end(),
             [](const CommitmentPosition& a, const CommitmentPosition& b) {
               if (a.opened.first() != b.opened.first()) return a.opened.first() < b.opened.first();
               return a.id < b.id;
             });
 
-  // Pairs and parties from the visible commitments.
+  for (const CommitmentPosition& c : shown) {
+    if (involves(c)) out.commitments.push_back(c);
+  }
+  auto live = [](const CommitmentPosition& c) {
+    return c.status == CommitmentStatus::kOpen || c.status == CommitmentStatus::kCompleted;
+  };
+
+  // Pairs and parties from the commitments shown.
   struct PairSums {
     FlowSums a_to_b;
     FlowSums b_to_a;
   };
   std::map<std::pair<std::string, std::string>, PairSums> pairs;
   std::map<std::string, std::pair<FlowSums, FlowSums>> parties;  // out, in
-  std::map<std::string, PerCurrency> raised;
   for (const CommitmentPosition& c : out.commitments) {
-    const bool live =
-        c.status == CommitmentStatus::kOpen || c.status == CommitmentStatus::kCompleted;
-    const Interval& exposure = live ? c.committed : c.funded;
+    const Interval& exposure = live(c) ? c.committed : c.funded;
     const bool forward = c.from < c.to;
     PairSums& p = pairs[forward ? std::pair{c.from, c.to} : std::pair{c.to, c.from}];
     for (FlowSums* f :
@@ -319,7 +331,12 @@ Result<Positions> Fold::Finish(const PositionFilter& filter) const {
       DEALTRAIL_RETURN_IF_ERROR(f->funded.Add(c.funded));
       DEALTRAIL_RETURN_IF_ERROR(f->outstanding.Add(c.outstanding));
     }
-    if (!c.round.empty()) DEALTRAIL_RETURN_IF_ERROR(raised[c.round].Add(exposure));
+  }
+  std::map<std::string, PerCurrency> raised;
+  for (const CommitmentPosition& c : shown) {
+    if (!c.round.empty()) {
+      DEALTRAIL_RETURN_IF_ERROR(raised[c.round].Add(live(c) ? c.committed : c.funded));
+    }
   }
   for (const auto& [key, sums] : pairs) {
     PairPosition p;
@@ -373,10 +390,13 @@ Result<Positions> Fold::Finish(const PositionFilter& filter) const {
   for (const auto& [id, rs] : s.rounds) {
     RoundPosition r = rs.position;
     if (r.certainty < filter.min_certainty) continue;
-    for (const CommitmentPosition& c : out.commitments) {
-      if (c.round == id) r.participants.push_back(c.id);
+    bool touches_party = r.party == filter.party;
+    for (const CommitmentPosition& c : shown) {
+      if (c.round != id) continue;
+      r.participants.push_back(c.id);
+      touches_party = touches_party || involves(c);
     }
-    if (!filter.party.empty() && r.party != filter.party && r.participants.empty()) continue;
+    if (!filter.party.empty() && !touches_party) continue;
     auto it = raised.find(id);
     if (it != raised.end()) r.raised = it->second.List();
     if (r.target) {

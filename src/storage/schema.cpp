@@ -88,7 +88,8 @@ Result<std::unique_ptr<SQLite::Database>> CreateLedgerFile(const std::string& pa
     return db;
   } catch (const std::exception& e) {
     std::filesystem::remove(path, ec);
-    return FromSqlite(e);
+    const Status s = FromSqlite(e);
+    return Status{s.code(), "", path + ": cannot create the ledger (" + s.message() + ")"};
   }
 }
 

@@ -133,7 +133,10 @@ Status Writer::NoSuchCommitment(const std::string& field, const std::string& id)
   std::vector<std::pair<std::size_t, std::string>> near;
   while (all.executeStep()) {
     std::string known = all.getColumn(0).getString();
-    const std::size_t d = EditDistance(id, known);
+    // Near in spelling, or the start of a longer id ("softbank-openai-2026"
+    // for "softbank-openai-2026-equity"), which then ranks first.
+    const bool prefix = id.size() >= 3 && known.compare(0, id.size(), id) == 0;
+    const std::size_t d = prefix ? 0 : EditDistance(id, known);
     if (d <= std::max<std::size_t>(2, id.size() / 3)) near.emplace_back(d, std::move(known));
   }
   std::sort(near.begin(), near.end());

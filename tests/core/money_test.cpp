@@ -113,6 +113,12 @@ const ParseCase kParseCases[] = {
     {"\u00a51000", 1000, "JPY", Bound::kExact},
     {"KWD 1.234", 1234, "KWD", Bound::kExact},
     {"\u00a33.5M", Cents(3'500'000), "GBP", Bound::kExact},
+    // Bounds as symbols (regression: multi-byte prefixes never matched).
+    {"\u2264 \u00a320m", Cents(20 * kMillion), "GBP", Bound::kUpTo},
+    {"\u2265$1B", Cents(kBillion), "USD", Bound::kMoreThan},
+    {"\u2248 $830B", Cents(830 * kBillion), "USD", Bound::kAbout},
+    {"at least 2B", Cents(2 * kBillion), "USD", Bound::kMoreThan},
+    {"around \u20ac5M", Cents(5 * kMillion), "EUR", Bound::kAbout},
     // Scale suffixes, any case, attached or spaced.
     {"5k", Cents(5'000), "USD", Bound::kExact},
     {"5K", Cents(5'000), "USD", Bound::kExact},
@@ -585,7 +591,7 @@ TEST(IntervalTest, HumanSigned) {
       {SignedInterval{b5, b5, usd, false}, "$5B"},
       {SignedInterval{-b5, -b5, usd, true}, "about -$5B"},
       {SignedInterval{std::nullopt, b10, usd, false}, "at most $10B"},
-      {SignedInterval{b5, std::nullopt, usd, false}, "at least $5B"},
+      {SignedInterval{b5, std::nullopt, usd, false}, "more than $5B"},
       {SignedInterval{std::nullopt, std::nullopt, usd, false}, "unbounded"},
   };
   for (const Case& c : cases) {

@@ -329,6 +329,16 @@ TEST(CsvReaderTest, QuotedCells) {
   EXPECT_EQ(r.lines, (std::vector<std::int64_t>{2, 3, 4, 8, 9}));
 }
 
+TEST(CsvReaderTest, HeaderNamesAreTrimmed) {
+  std::istringstream in("kind , date,commitment\ncancel,2026-01-05,c1\n");
+  auto reader = MakeCsvReader(in, "t.csv");
+  Event e;
+  auto got = reader->Next(&e);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(e.kind, EventKind::kCancel);
+  EXPECT_EQ(e.date.ToString(), "2026-01-05");
+}
+
 TEST(CsvReaderTest, AcceptsAByteOrderMarkAndCrlf) {
   const ReadResult r = ReadCsv(
       "\xEF\xBB\xBF"
@@ -382,6 +392,12 @@ TEST(CsvReaderTest, ErrorsAreLocatedAndNameTheField) {
           {"empty file", "", "1", "", "no header: the file is empty"},
           {"blank lines only", "\n\n", "1", "", "no header: the file is empty"},
           {"header only", "kind,date,commitment\n", "2", "", "no events after the header"},
+          {"header only, after blank lines", "\n\nkind,date,commitment\n", "4", "",
+           "no events after the header"},
+          {"missing date column", "kind,commitment\ncancel,c1\n", "1", "date",
+           "missing column: the header must name a date column"},
+          {"empty column name", "kind,date,\ncancel,2026,\n", "1", "",
+           "the header has an empty column name"},
           {"bad date in a row", "kind,date,commitment\ncancel,2026-01,c1\n\ncancel,2026-13,c2\n",
            "4", "date", "month must be 01 to 12"},
           {"empty required cell", "kind,date,commitment\ncancel,2026-01,\n", "2", "commitment",

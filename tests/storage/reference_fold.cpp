@@ -109,7 +109,8 @@ Replayed Replay(const std::vector<Event>& all, date::sys_days as_of, Timestamp k
     } else if (e.kind == EventKind::kFund) {
       c.funded = *Add(c.funded, Interval::Of(*e.amount));
     } else {
-      if (c.status != CommitmentStatus::kOpen) {
+      if (c.status != CommitmentStatus::kOpen ||
+          (e.kind == EventKind::kSupersede && !commitments.count(e.by))) {
         result.ignored.insert(e.id);
         continue;
       }
@@ -127,9 +128,9 @@ Replayed Replay(const std::vector<Event>& all, date::sys_days as_of, Timestamp k
   }
 
   // 3. Which commitments show, and their derived amounts.
+  std::vector<CommitmentPosition> shown;  // at or above the certainty, any party
   for (const auto& [id, stored] : commitments) {
     if (stored.certainty < filter.min_certainty) continue;
-    if (!filter.party.empty() && stored.from != filter.party && stored.to != filter.party) continue;
     CommitmentPosition c = stored;
     if (c.status == CommitmentStatus::kSuperseded && commitments.count(c.superseded_by) &&
         commitments[c.superseded_by].certainty < filter.min_certainty) {
@@ -144,13 +145,19 @@ Replayed Replay(const std::vector<Event>& all, date::sys_days as_of, Timestamp k
       c.outstanding = Interval::Zero(c.currency);
       c.conditional = Interval::Zero(c.currency);
     }
-    out.commitments.push_back(c);
+    shown.push_back(c);
   }
-  std::sort(out.commitments.begin(), out.commitments.end(),
+  std::sort(shown.begin(), shown.end(),
             [](const CommitmentPosition& a, const CommitmentPosition& b) {
               if (a.opened.first() != b.opened.first()) return a.opened.first() < b.opened.first();
               return a.id < b.id;
             });
+  auto involves = [&](const CommitmentPosition& c) {
+    return filter.party.empty() || c.from == filter.party || c.to == filter.party;
+  };
+  for (const CommitmentPosition& c : shown) {
+    if (involves(c)) out.commitments.push_back(c);
+  }
   auto exposure = [](const CommitmentPosition& c) {
     const bool live =
         c.status == CommitmentStatus::kOpen || c.status == CommitmentStatus::kCompleted;
@@ -248,12 +255,14 @@ Replayed Replay(const std::vector<Event>& all, date::sys_days as_of, Timestamp k
     if (stored.certainty < filter.min_certainty) continue;
     RoundPosition r = stored;
     std::vector<Interval> raised;
-    for (const CommitmentPosition& c : out.commitments) {
+    bool touches = r.party == filter.party;
+    for (const CommitmentPosition& c : shown) {
       if (c.round != id) continue;
       r.participants.push_back(c.id);
       raised.push_back(exposure(c));
+      if (involves(c)) touches = true;
     }
-    if (!filter.party.empty() && r.party != filter.party && r.participants.empty()) continue;
+    if (!filter.party.empty() && !touches) continue;
     r.raised = ByCurrency(raised);
     if (r.target) {
       Interval here = Interval::Zero(r.target->currency);
