@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dealtrail/event.h"
@@ -72,6 +73,41 @@ struct VerifyReport {
   bool ok() const { return problems.empty(); }
 };
 
+// An anchor for the hash chain: how many events the ledger had and the hash
+// of the last one. Saved outside the ledger, it lets verify detect a
+// truncated or rewritten history.
+struct ChainCheckpoint {
+  std::int64_t events = 0;
+  std::string head_hash;
+};
+
+struct OpenOptions {
+  bool read_only = false;
+  // How long a write waits for other writers before giving up with kIo
+  // ("the ledger is busy"). Writers queue; they do not fail at once.
+  int busy_wait_ms = 120'000;
+  // SQLite's max_page_count for this connection (0: no limit): a write that
+  // would grow the file past it fails with "full" and changes nothing.
+  std::int64_t max_page_count = 0;
+};
+
+// Which events a timeline shows. Filters combine with AND; empty means all.
+struct TimelineQuery {
+  std::optional<date::sys_days> to;   // effective first day on or before (default: no limit)
+  std::optional<Timestamp> known_at;  // as known at (default: now)
+  std::string party;                  // commitments from or to it, rounds it raises, its valuations
+  std::optional<std::pair<std::string, std::string>> pair;  // commitments between the two
+  std::string commitment;                                   // one commitment
+  std::string round;  // one round (and the commitments that name it)
+};
+
+// One event of a timeline, with whether it was retracted (as known at the
+// query's time) and by which event.
+struct TimelineEntry {
+  Event event;
+  std::string retracted_by;  // id of the retract event, or "" if in force
+};
+
 struct ReplayQuery {
   std::optional<date::sys_days> as_of;  // default: today by the ledger's clock
   std::optional<Timestamp> known_at;    // default: now
@@ -87,6 +123,7 @@ class Ledger {
   // ledger or has a newer schema; kIo if it cannot be opened. Older schemas
   // are migrated in one transaction (not in read-only mode).
   static Result<Ledger> Open(const std::string& path, Clock clock, bool read_only = false);
+  static Result<Ledger> Open(const std::string& path, Clock clock, const OpenOptions& options);
 
   Ledger(Ledger&&) noexcept;
   Ledger& operator=(Ledger&&) noexcept;
@@ -109,8 +146,20 @@ class Ledger {
   Result<Positions> Replay(const ReplayQuery& query) const;
 
   // Schema version, SQLite integrity check, sequence, hash chain, replay
-  // invariants. A damaged ledger is a report with problems, not an error.
-  Result<VerifyReport> Verify() const;
+  // invariants, and with `against`, that the chain still holds that
+  // checkpoint (event N has the saved hash). A damaged ledger is a report
+  // with problems, not an error.
+  Result<VerifyReport> Verify(const std::optional<ChainCheckpoint>& against = std::nullopt) const;
+
+  // Every event matching `query` (party events left out) in effective order
+  // — first day, then seq — as known at query.known_at. Retracted events are
+  // included and marked; retractions themselves are not.
+  Status Timeline(const TimelineQuery& query,
+                  const std::function<Status(const TimelineEntry&)>& fn) const;
+
+  // Writes a consistent copy of the ledger to `dest` (which must not exist),
+  // while other processes may be writing.
+  Status Backup(const std::string& dest) const;
 
   // The party id a name or alias stands for. kNotFound names the nearest
   // known names.
@@ -120,8 +169,10 @@ class Ledger {
   const std::string& path() const;
   Timestamp Now() const;
 
- private:
+  // The implementation's state, defined privately in src/storage.
   struct Impl;
+
+ private:
   explicit Ledger(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -178,16 +178,50 @@ void AddReplay(CLI::App& app, Context& ctx) {
   });
 }
 
+// A chain checkpoint file: {"events": N, "head_hash": "…"}.
+Result<ChainCheckpoint> ReadCheckpoint(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::Invalid("--against", path + ": cannot be read");
+  const Json j = Json::parse(in, nullptr, false);
+  if (!j.is_object() || !j.contains("events") || !j["events"].is_number_integer() ||
+      !j.contains("head_hash") || !j["head_hash"].is_string()) {
+    return Status::Invalid("--against",
+                           path +
+                               ": expected a checkpoint written by verify "
+                               "--checkpoint-out: {\"events\": N, \"head_hash\": \"…\"}");
+  }
+  return ChainCheckpoint{j["events"].get<std::int64_t>(), j["head_hash"].get<std::string>()};
+}
+
 void AddVerify(CLI::App& app, Context& ctx) {
-  auto format = std::make_shared<std::string>("table");
+  struct VerifyArgs {
+    std::string format = "table";
+    std::string checkpoint_out;
+    std::string against;
+  };
+  auto args = std::make_shared<VerifyArgs>();
   CLI::App* cmd = app.add_subcommand(
       "verify", "check schema version, SQLite integrity, the hash chain and replay invariants");
-  AddFormat(cmd, *format, "table|json|csv");
-  cmd->callback([&ctx, format] {
+  AddFormat(cmd, args->format, "table|json|csv");
+  cmd->add_option("--checkpoint-out", args->checkpoint_out,
+                  "write the chain checkpoint (event count and head hash) to this file");
+  cmd->add_option("--against", args->against,
+                  "also check the chain still holds a checkpoint written by --checkpoint-out");
+  cmd->callback([&ctx, args] {
     ctx.command = "verify";
+    const auto format = std::make_shared<std::string>(args->format);
+    std::optional<ChainCheckpoint> against;
+    if (!args->against.empty()) {
+      auto read = ReadCheckpoint(args->against);
+      if (!read.ok()) {
+        ctx.Fail(read.status());
+        return;
+      }
+      against = *read;
+    }
     auto ledger = ctx.Open(true);
     if (!ledger) return;
-    auto report = ledger->Verify();
+    auto report = ledger->Verify(against);
     if (!report.ok()) {
       ctx.Fail(report.status());
       return;
@@ -204,11 +238,10 @@ void AddVerify(CLI::App& app, Context& ctx) {
     } else if (*format == "csv") {
       std::string problems;
       for (const std::string& p : report->problems) problems += (problems.empty() ? "" : "; ") + p;
-      WriteCsvRow(ctx.out, {"ok", "schema_version", "events", "head_hash", "first_bad_seq",
-                            "problems"});
-      WriteCsvRow(ctx.out, {report->ok() ? "true" : "false",
-                            std::to_string(report->schema_version), std::to_string(report->events),
-                            report->head_hash,
+      WriteCsvRow(ctx.out,
+                  {"ok", "schema_version", "events", "head_hash", "first_bad_seq", "problems"});
+      WriteCsvRow(ctx.out, {report->ok() ? "true" : "false", std::to_string(report->schema_version),
+                            std::to_string(report->events), report->head_hash,
                             report->first_bad_seq == 0 ? "" : std::to_string(report->first_bad_seq),
                             problems});
     } else {
@@ -222,7 +255,37 @@ void AddVerify(CLI::App& app, Context& ctx) {
     if (!report->ok()) {
       ctx.err << "dealtrail verify: " << report->problems.front() << "\n";
       ctx.code = kExitFailure;
+      return;
     }
+    if (!args->checkpoint_out.empty()) {
+      std::ofstream out(args->checkpoint_out, std::ios::binary | std::ios::trunc);
+      Json j;
+      j["events"] = report->events;
+      j["head_hash"] = report->head_hash;
+      out << j.dump() << "\n";
+      if (!out) {
+        ctx.Fail(Status(StatusCode::kIo, "--checkpoint-out",
+                        args->checkpoint_out + ": cannot be written"));
+      }
+    }
+  });
+}
+
+void AddBackup(CLI::App& app, Context& ctx) {
+  auto dest = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand(
+      "backup", "write a consistent copy of the ledger, even while others are writing to it");
+  cmd->add_option("DEST", *dest, "the new file (must not exist)")->required();
+  cmd->callback([&ctx, dest] {
+    ctx.command = "backup";
+    auto ledger = ctx.Open(true);
+    if (!ledger) return;
+    Status s = ledger->Backup(*dest);
+    if (!s.ok()) {
+      ctx.Fail(s);
+      return;
+    }
+    ctx.out << "backed up " << ctx.ledger_path << " to " << *dest << "\n";
   });
 }
 
@@ -233,6 +296,7 @@ void AddReadCommands(CLI::App& app, Context& ctx) {
   AddExport(app, ctx);
   AddReplay(app, ctx);
   AddVerify(app, ctx);
+  AddBackup(app, ctx);
 }
 
 }  // namespace dealtrail::cli

@@ -182,8 +182,9 @@ void AddRecord(CLI::App& app, Context& ctx) {
   cmd->callback([&ctx, args] {
     ctx.command = "record";
     if (args->kind == "party-add" || args->kind == "party-alias") {
-      ctx.Fail(Status::Invalid("KIND", "parties are added with: dealtrail party add ID --name NAME, "
-                                       "and aliases with: dealtrail party alias PARTY ALIAS"));
+      ctx.Fail(Status::Invalid("KIND",
+                               "parties are added with: dealtrail party add ID --name NAME, "
+                               "and aliases with: dealtrail party alias PARTY ALIAS"));
       return;
     }
     RawEvent raw;

@@ -170,8 +170,7 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
                         Shown(names, c.from) + " \xE2\x86\x92 " + Shown(names, c.to),
                         std::string(CertaintyName(c.certainty)), StatusText(c), CommittedText(c),
                         HumanInterval(c.funded), HumanInterval(c.outstanding),
-                        c.round.empty() ? kNone : c.round,
-                        std::string(InEffectName(c.in_effect))});
+                        c.round.empty() ? kNone : c.round, std::string(InEffectName(c.in_effect))});
   }
   if (commitments.empty()) {
     out << "(none)\n";
@@ -226,9 +225,8 @@ void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& o
       rounds.AddRow({r.id, Shown(names, r.party), r.closed ? "closed" : "open",
                      std::string(CertaintyName(r.certainty)),
                      r.target ? HumanAmount(*r.target) : kNone, HumanList(r.raised),
-                     r.unallocated ? HumanInterval(*r.unallocated) : kNone,
-                     LatestText(r.pre_money), LatestText(r.post_money),
-                     std::string(InEffectName(r.in_effect))});
+                     r.unallocated ? HumanInterval(*r.unallocated) : kNone, LatestText(r.pre_money),
+                     LatestText(r.post_money), std::string(InEffectName(r.in_effect))});
     }
     rounds.Print(out);
   }
@@ -297,8 +295,8 @@ Status PrintPositionsCsv(const Positions& p, const Names& names, std::string_vie
   if (section == "commitments") {
     WriteCsvRow(out, {"id", "kind", "from", "to", "currency", "certainty", "status",
                       "committed_low", "committed_high", "funded_low", "funded_high",
-                      "outstanding_low", "outstanding_high", "conditional_low",
-                      "conditional_high", "approximate", "superseded_by", "round", "in_effect"});
+                      "outstanding_low", "outstanding_high", "conditional_low", "conditional_high",
+                      "approximate", "superseded_by", "round", "in_effect"});
     for (const CommitmentPosition& c : p.commitments) {
       WriteCsvRow(out, {c.id, std::string(CommitmentKindName(c.kind)), c.from, c.to,
                         std::string(c.currency.code()), std::string(CertaintyName(c.certainty)),
@@ -325,35 +323,34 @@ Status PrintPositionsCsv(const Positions& p, const Names& names, std::string_vie
         for (const SignedInterval& n : pair.net) {
           if (n.currency == cur) net = n;
         }
-        WriteCsvRow(out, {pair.a, pair.b, std::string(cur.code()), Low(ac), High(ac),
-                          Low(InCurrency(pair.a_to_b.funded, cur)),
-                          High(InCurrency(pair.a_to_b.funded, cur)),
-                          Low(InCurrency(pair.a_to_b.outstanding, cur)),
-                          High(InCurrency(pair.a_to_b.outstanding, cur)), Low(bc), High(bc),
-                          Low(InCurrency(pair.b_to_a.funded, cur)),
-                          High(InCurrency(pair.b_to_a.funded, cur)),
-                          Low(InCurrency(pair.b_to_a.outstanding, cur)),
-                          High(InCurrency(pair.b_to_a.outstanding, cur)),
-                          net.low ? MajorUnits(*net.low, cur) : "",
-                          net.high ? MajorUnits(*net.high, cur) : "", Bool(net.approximate)});
+        WriteCsvRow(
+            out,
+            {pair.a, pair.b, std::string(cur.code()), Low(ac), High(ac),
+             Low(InCurrency(pair.a_to_b.funded, cur)), High(InCurrency(pair.a_to_b.funded, cur)),
+             Low(InCurrency(pair.a_to_b.outstanding, cur)),
+             High(InCurrency(pair.a_to_b.outstanding, cur)), Low(bc), High(bc),
+             Low(InCurrency(pair.b_to_a.funded, cur)), High(InCurrency(pair.b_to_a.funded, cur)),
+             Low(InCurrency(pair.b_to_a.outstanding, cur)),
+             High(InCurrency(pair.b_to_a.outstanding, cur)),
+             net.low ? MajorUnits(*net.low, cur) : "", net.high ? MajorUnits(*net.high, cur) : "",
+             Bool(net.approximate)});
       }
     }
     return {};
   }
   if (section == "parties") {
-    WriteCsvRow(out, {"party", "name", "currency", "committed_out_low", "committed_out_high",
-                      "committed_in_low", "committed_in_high", "funded_out_low",
-                      "funded_out_high", "funded_in_low", "funded_in_high",
-                      "outstanding_out_low", "outstanding_out_high", "outstanding_in_low",
-                      "outstanding_in_high", "approximate"});
+    WriteCsvRow(out,
+                {"party", "name", "currency", "committed_out_low", "committed_out_high",
+                 "committed_in_low", "committed_in_high", "funded_out_low", "funded_out_high",
+                 "funded_in_low", "funded_in_high", "outstanding_out_low", "outstanding_out_high",
+                 "outstanding_in_low", "outstanding_in_high", "approximate"});
     for (const PartyPosition& party : p.parties) {
       for (const Currency cur : CurrenciesOf({&party.out.committed, &party.in.committed})) {
         std::vector<std::string> row = {party.party, NameOf(names, party.party),
                                         std::string(cur.code())};
         bool approximate = false;
         for (const auto* list : {&party.out.committed, &party.in.committed, &party.out.funded,
-                                 &party.in.funded, &party.out.outstanding,
-                                 &party.in.outstanding}) {
+                                 &party.in.funded, &party.out.outstanding, &party.in.outstanding}) {
           const Interval i = InCurrency(*list, cur);
           row.push_back(Low(i));
           row.push_back(High(i));
@@ -367,10 +364,10 @@ Status PrintPositionsCsv(const Positions& p, const Names& names, std::string_vie
   }
   if (section == "rounds") {
     // Amounts in the target's currency (or the valuations' when there is no target).
-    WriteCsvRow(out, {"id", "party", "status", "certainty", "currency", "target_low",
-                      "target_high", "raised_low", "raised_high", "unallocated_low",
-                      "unallocated_high", "pre_money_low", "pre_money_high", "post_money_low",
-                      "post_money_high", "approximate"});
+    WriteCsvRow(
+        out, {"id", "party", "status", "certainty", "currency", "target_low", "target_high",
+              "raised_low", "raised_high", "unallocated_low", "unallocated_high", "pre_money_low",
+              "pre_money_high", "post_money_low", "post_money_high", "approximate"});
     for (const RoundPosition& r : p.rounds) {
       std::vector<std::string> row = {r.id, r.party, r.closed ? "closed" : "open",
                                       std::string(CertaintyName(r.certainty))};

@@ -7,9 +7,16 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <sqlite3.h>
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "storage/event_rows.h"
+#include "storage/ledger_impl.h"
 #include "storage/parties.h"
 #include "storage/schema.h"
 #include "storage/writer.h"
@@ -18,12 +25,28 @@ namespace dealtrail {
 
 using storage::FromSqlite;
 
-struct Ledger::Impl {
-  std::string path;
-  Clock clock;
-  bool read_only = false;
-  std::unique_ptr<SQLite::Database> db;
-};
+namespace storage {
+
+std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl) {
+  using std::chrono::steady_clock;
+  const auto deadline = steady_clock::now() + std::chrono::milliseconds(impl.options.busy_wait_ms);
+  auto pause = std::chrono::milliseconds(1);
+  while (true) {
+    try {
+      return std::make_unique<SQLite::Transaction>(*impl.db,
+                                                   SQLite::TransactionBehavior::IMMEDIATE);
+    } catch (const SQLite::Exception& e) {
+      const int code = e.getErrorCode();
+      if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || steady_clock::now() >= deadline) throw;
+    }
+    // SQLite's own busy handler has waited already; back off a little more
+    // so queued writers do not spin.
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
+}  // namespace storage
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;
@@ -44,23 +67,36 @@ Result<Ledger> Ledger::Create(const std::string& path, Clock clock) {
 }
 
 Result<Ledger> Ledger::Open(const std::string& path, Clock clock, bool read_only) {
-  auto db = storage::OpenLedgerFile(path, read_only);
+  OpenOptions options;
+  options.read_only = read_only;
+  return Open(path, std::move(clock), options);
+}
+
+Result<Ledger> Ledger::Open(const std::string& path, Clock clock, const OpenOptions& options) {
+  auto db = storage::OpenLedgerFile(path, options.read_only);
   if (!db.ok()) return db.status();
   auto impl = std::make_unique<Impl>();
   impl->path = path;
   impl->clock = std::move(clock);
-  impl->read_only = read_only;
+  impl->options = options;
   impl->db = std::move(db).value();
+  if (options.max_page_count > 0) {
+    try {
+      impl->db->exec("PRAGMA max_page_count = " + std::to_string(options.max_page_count));
+    } catch (const std::exception& e) {
+      return FromSqlite(e);
+    }
+  }
   return Ledger(std::move(impl));
 }
 
 Result<AppendResult> Ledger::Append(Event event, const AppendOptions& options) {
   try {
-    SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto tx = storage::BeginWrite(*impl_);
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
     if (!writer.ok()) return writer.status();
     auto result = (*writer)->Add(std::move(event), options);
-    if (result.ok() && !result->already_present) tx.commit();
+    if (result.ok() && !result->already_present) tx->commit();
     return result;
   } catch (const std::exception& e) {
     return FromSqlite(e);
@@ -70,7 +106,7 @@ Result<AppendResult> Ledger::Append(Event event, const AppendOptions& options) {
 Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& options) {
   constexpr std::int64_t kProgressEvery = 10'000;
   try {
-    SQLite::Transaction tx(*impl_->db, SQLite::TransactionBehavior::IMMEDIATE);
+    auto tx = storage::BeginWrite(*impl_);
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
     if (!writer.ok()) return writer.status();
     ImportSummary summary;
@@ -96,7 +132,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       event = Event{};
     }
     if (options.progress) options.progress(summary.read, reader.bytes_read());
-    if (!options.dry_run) tx.commit();
+    if (!options.dry_run) tx->commit();
     return summary;
   } catch (const std::exception& e) {
     return FromSqlite(e);
@@ -191,8 +227,9 @@ Result<std::vector<PartyInfo>> Ledger::Parties() const {
   }
 }
 
-Result<VerifyReport> Ledger::Verify() const {
+Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& against) const {
   VerifyReport report;
+  std::string hash_at_checkpoint;
   try {
     SQLite::Transaction snapshot(*impl_->db);
     SQLite::Database& db = *impl_->db;
@@ -250,8 +287,22 @@ Result<VerifyReport> Ledger::Verify() const {
       }
       prev = hash;
       prev_recorded = e->recorded_at;
+      if (against && seq == against->events) hash_at_checkpoint = hash;
     }
     report.head_hash = prev;
+    if (against && against->events > 0) {
+      if (report.events < against->events) {
+        report.problems.push_back("the ledger has " + std::to_string(report.events) +
+                                  " events; the checkpoint has " + std::to_string(against->events) +
+                                  ": events were removed");
+        if (report.first_bad_seq == 0) report.first_bad_seq = report.events + 1;
+      } else if (report.first_bad_seq == 0 && hash_at_checkpoint != against->head_hash) {
+        report.problems.push_back("event " + std::to_string(against->events) +
+                                  " does not have the checkpoint's hash: the history up to it "
+                                  "was rewritten");
+        report.first_bad_seq = against->events;
+      }
+    }
   } catch (const std::exception& e) {
     return FromSqlite(e);
   }
@@ -271,6 +322,27 @@ Result<VerifyReport> Ledger::Verify() const {
     }
   }
   return report;
+}
+
+Status Ledger::Backup(const std::string& dest) const {
+  std::error_code ec;
+  if (std::filesystem::exists(dest, ec)) {
+    return Status::Conflict("", dest + ": a file is already there; backup will not overwrite it");
+  }
+  try {
+    // VACUUM INTO copies one consistent snapshot, whatever other processes
+    // write meanwhile, into a compact new file.
+    SQLite::Statement vacuum(*impl_->db, "VACUUM INTO ?");
+    vacuum.bind(1, dest);
+    vacuum.exec();
+    SQLite::Database copy(dest, SQLite::OPEN_READWRITE);
+    copy.exec("PRAGMA journal_mode = WAL");
+    return {};
+  } catch (const std::exception& e) {
+    std::filesystem::remove(dest, ec);
+    const Status s = FromSqlite(e);
+    return Status{s.code(), "", dest + ": cannot write the backup (" + s.message() + ")"};
+  }
 }
 
 }  // namespace dealtrail
