@@ -10,7 +10,8 @@ DEALTRAIL_BUILD_PACKAGES=(
   libcli11-dev nlohmann-json3-dev libssl-dev
 )
 # Packages the tests need on top.
-DEALTRAIL_TEST_PACKAGES=(libgtest-dev libgmock-dev)
+# xmllint checks the timeline SVG; Chromium renders the HTML page headless.
+DEALTRAIL_TEST_PACKAGES=(libgtest-dev libgmock-dev libxml2-utils chromium)
 
 say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 

@@ -46,8 +46,12 @@ Result<Names> LoadNames(const Ledger& ledger);
 
 // init, party add, party alias, record, import.
 void AddWriteCommands(CLI::App& app, Context& ctx);
-// party list, export, replay, verify.
+// party list, export, replay, verify, backup.
 void AddReadCommands(CLI::App& app, Context& ctx);
+// timeline, diff (commands_timeline.cpp).
+void AddTimelineCommands(CLI::App& app, Context& ctx);
+// sql (commands_sql.cpp).
+void AddSqlCommands(CLI::App& app, Context& ctx);
 
 }  // namespace dealtrail::cli
 

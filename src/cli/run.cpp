@@ -68,6 +68,8 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   AddWriteCommands(app, ctx);
   AddReadCommands(app, ctx);
+  AddTimelineCommands(app, ctx);
+  AddSqlCommands(app, ctx);
 
   std::vector<const char*> argv = {"dealtrail"};
   for (const std::string& a : args) argv.push_back(a.c_str());
