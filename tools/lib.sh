@@ -10,8 +10,9 @@ DEALTRAIL_BUILD_PACKAGES=(
   libcli11-dev nlohmann-json3-dev libssl-dev
 )
 # Packages the tests need on top.
-# xmllint checks the timeline SVG; Chromium renders the HTML page headless.
-DEALTRAIL_TEST_PACKAGES=(libgtest-dev libgmock-dev libxml2-utils chromium)
+# xmllint checks the timeline SVG; Chromium renders the HTML page headless
+# and libpng reads its screenshot back.
+DEALTRAIL_TEST_PACKAGES=(libgtest-dev libgmock-dev libxml2-utils chromium libpng-dev)
 
 say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 

@@ -26,9 +26,13 @@ Status Ledger::Timeline(const TimelineQuery& query,
         "e.by_commitment = :commitment))";
   }
   if (!query.round.empty()) {
+    // A commitment is in the round when an opening or revision naming it was
+    // recorded by then and not retracted by then.
     where +=
         " AND (e.round_id = :round OR e.commitment_id IN (SELECT commitment_id FROM events "
-        "WHERE round_id = :round AND kind IN ('open', 'revise')))";
+        "WHERE round_id = :round AND kind IN ('open', 'revise') AND recorded_at <= :known AND "
+        "event_id NOT IN (SELECT retracts FROM events WHERE kind = 'retract' AND "
+        "recorded_at <= :known)))";
   }
   if (!query.party.empty()) {
     where +=

@@ -1,207 +1,140 @@
 // dealtrail-gen: writes a seeded synthetic history of commitments among 200
-// parties over ten years (2016-2025) as dealtrail JSONL — pledges, equity
-// investments, revisions, funding tranches, supersessions, cancellations,
-// completions, rounds and valuations — every event valid for import.
+// parties over ten years (2016-2025) — pledges, equity investments,
+// revisions, funding tranches, supersessions, cancellations, completions,
+// rounds, valuations and retractions — as dealtrail JSONL (every event valid
+// for import), or as the equivalent ledger-cli/hledger journal or Beancount
+// file for the peer benchmarks (see history.h).
 //
-//   dealtrail-gen --events N [--seed S] > history.jsonl
-#include <cstdint>
-#include <cstdlib>
+//   dealtrail-gen --events N [--seed S] [--exact] [--format jsonl|ledger|beancount] > FILE
+//   dealtrail-gen --events N [--seed S] --exact --all PREFIX
+//       writes PREFIX.jsonl, PREFIX.journal and PREFIX.beancount
+//
+// The peer formats need --exact (every amount exact: the peers cannot say
+// "up to" or "about") and hold the final known history: retracted events and
+// the retractions are left out, as a replay as known now leaves them out.
+#include <charconv>
+#include <fstream>
 #include <iostream>
-#include <random>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <date/date.h>
+#include "history.h"
 
 namespace {
 
-constexpr int kParties = 200;
-constexpr int kYears = 10;
+using dealtrail::bench::HistoryOptions;
+using dealtrail::bench::JsonlWriter;
+using dealtrail::bench::PeerJournalWriter;
 
-struct Commitment {
-  std::string id;
-  int from = 0;
-  int to = 0;
-  std::int64_t committed = 0;  // whole dollars
-  std::int64_t funded = 0;
-  bool exact = true;
-};
+constexpr std::string_view kUsage =
+    "usage: dealtrail-gen --events N [--seed S] [--exact] [--format jsonl|ledger|beancount]\n"
+    "       dealtrail-gen --events N [--seed S] --exact --all PREFIX\n";
 
-std::string Party(int i) {
-  std::string s = std::to_string(i);
-  return "p" + std::string(3 - s.size(), '0') + s;
+int Usage(std::string_view problem) {
+  std::cerr << "dealtrail-gen: " << problem << "\n" << kUsage;
+  return 2;
 }
 
-std::string Day(date::sys_days d) { return date::format("%F", d); }
+template <typename T>
+bool ParseNumber(std::string_view text, T* out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), *out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
 
-class Generator {
+// Fans one generated stream out to several writers.
+class Tee : public dealtrail::bench::HistorySink {
  public:
-  Generator(std::int64_t events, std::uint64_t seed) : total_(events), rng_(seed) {}
-
-  void Run(std::ostream& out) {
-    const date::sys_days start = date::sys_days(date::year{2016} / 1 / 1);
-    const auto span = date::sys_days(date::year{2016 + kYears} / 1 / 1) - start;
-    for (int p = 0; p < kParties && written_ < total_; ++p) {
-      Line(out, start,
-           "\"kind\":\"party-add\",\"party\":\"" + Party(p) + "\",\"name\":\"Party " +
-               std::to_string(p) + "\"");
-    }
-    const std::int64_t body = total_ - written_;
-    for (std::int64_t i = 0; i < body; ++i) {
-      const date::sys_days day =
-          start + date::days{span.count() * i / std::max<std::int64_t>(body, 1)};
-      Step(out, day);
-    }
+  void Attach(dealtrail::bench::HistorySink* sink) { sinks_.push_back(sink); }
+  void Add(const dealtrail::bench::GenEvent& e) override {
+    for (auto* sink : sinks_) sink->Add(e);
   }
 
  private:
-  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-  std::int64_t Money(std::int64_t lo, std::int64_t hi) {
-    return std::uniform_int_distribution<std::int64_t>(lo, hi)(rng_);
-  }
-  static std::string Usd(std::int64_t dollars) { return std::to_string(dollars) + " USD"; }
-
-  void Line(std::ostream& out, date::sys_days day, const std::string& fields) {
-    ++written_;
-    out << "{\"id\":\"g" << written_ << "\",\"date\":\"" << Day(day) << "\",\"recorded_at\":\""
-        << Day(day) << "T18:00:00Z\"," << fields << "}\n";
-  }
-
-  Commitment* PickOpen() {
-    if (open_.empty()) return nullptr;
-    return &open_[static_cast<std::size_t>(Int(0, static_cast<int>(open_.size()) - 1))];
-  }
-  void Close(Commitment* c) {
-    *c = std::move(open_.back());
-    open_.pop_back();
-  }
-
-  void Open(std::ostream& out, date::sys_days day) {
-    static const char* kKinds[] = {"equity", "equity", "pledge",  "pledge",
-                                   "debt",   "grant",  "purchase"};
-    static const char* kCertainty[] = {"rumored", "reported", "announced", "signed", "closed"};
-    Commitment c;
-    c.id = "c" + std::to_string(next_commitment_++);
-    c.from = Int(0, kParties - 1);
-    c.to = (c.from + Int(1, kParties - 1)) % kParties;
-    c.committed = Money(1, 10'000) * 1'000'000;
-    const int bound = Int(1, 10);
-    c.exact = bound <= 7;
-    const std::string amount = (bound <= 7   ? ""
-                                : bound <= 9 ? "up to "
-                                             : "about ") +
-                               Usd(c.committed);
-    std::string fields = "\"kind\":\"open\",\"commitment\":\"" + c.id +
-                         "\",\"commitment_kind\":\"" + kKinds[Int(0, 6)] + "\",\"from\":\"" +
-                         Party(c.from) + "\",\"to\":\"" + Party(c.to) + "\",\"amount\":\"" +
-                         amount + "\",\"certainty\":\"" + kCertainty[Int(0, 4)] + "\"";
-    if (!rounds_.empty() && Int(1, 10) <= 3) {
-      fields += ",\"round\":\"" +
-                rounds_[static_cast<std::size_t>(Int(0, static_cast<int>(rounds_.size()) - 1))] +
-                "\"";
-    }
-    Line(out, day, fields);
-    open_.push_back(std::move(c));
-  }
-
-  void Step(std::ostream& out, date::sys_days day) {
-    const int roll = Int(1, 100);
-    Commitment* c = PickOpen();
-    if (roll <= 25 || c == nullptr || open_.size() < 20) {
-      Open(out, day);
-    } else if (roll <= 40) {
-      // Revise: never below what is funded.
-      c->committed = std::max(c->funded, c->committed + Money(-c->committed / 4, c->committed / 4));
-      c->exact = true;
-      Line(out, day,
-           "\"kind\":\"revise\",\"commitment\":\"" + c->id + "\",\"amount\":\"" +
-               Usd(c->committed) + "\",\"certainty\":\"announced\"");
-    } else if (roll <= 75) {
-      const std::int64_t left = c->committed - c->funded;
-      if (left <= 0 || !c->exact) {
-        Line(out, day, "\"kind\":\"complete\",\"commitment\":\"" + c->id + "\"");
-        Close(c);
-        return;
-      }
-      const std::int64_t tranche =
-          std::max<std::int64_t>(1, Money(1, left) / 1'000'000 * 1'000'000);
-      c->funded += tranche;
-      Line(
-          out, day,
-          "\"kind\":\"fund\",\"commitment\":\"" + c->id + "\",\"amount\":\"" + Usd(tranche) + "\"");
-      last_fund_ = written_;
-    } else if (roll <= 80) {
-      Commitment* by = PickOpen();
-      if (by == c) {
-        Open(out, day);
-        return;
-      }
-      Line(out, day,
-           "\"kind\":\"supersede\",\"commitment\":\"" + c->id + "\",\"by\":\"" + by->id +
-               "\",\"certainty\":\"reported\"");
-      Close(c);
-    } else if (roll <= 86) {
-      static const char* kEnds[] = {"cancel", "complete", "complete", "expire"};
-      Line(out, day,
-           std::string("\"kind\":\"") + kEnds[Int(0, 3)] + "\",\"commitment\":\"" + c->id + "\"");
-      Close(c);
-    } else if (roll <= 92) {
-      const std::string round = "r" + std::to_string(next_round_++);
-      Line(out, day,
-           "\"kind\":\"round-open\",\"round\":\"" + round + "\",\"party\":\"" +
-               Party(Int(0, kParties - 1)) + "\",\"target\":\"" +
-               Usd(Money(10, 5'000) * 1'000'000) + "\",\"post_money\":\"about " +
-               Usd(Money(100, 50'000) * 1'000'000) + "\",\"certainty\":\"reported\"");
-      rounds_.push_back(round);
-      if (rounds_.size() > 50) rounds_.erase(rounds_.begin());
-    } else if (roll <= 98 && !rounds_.empty()) {
-      const std::string& round =
-          rounds_[static_cast<std::size_t>(Int(0, static_cast<int>(rounds_.size()) - 1))];
-      Line(out, day,
-           "\"kind\":\"valuation\",\"party\":\"" + Party(Int(0, kParties - 1)) + "\",\"round\":\"" +
-               round + "\",\"basis\":\"post\",\"amount\":\"about " +
-               Usd(Money(100, 50'000) * 1'000'000) + "\",\"source\":\"wire\"");
-    } else if (last_fund_ > retracted_up_to_) {
-      Line(out, day,
-           "\"kind\":\"retract\",\"retracts\":\"g" + std::to_string(last_fund_) +
-               "\",\"note\":\"recorded in error\"");
-      retracted_up_to_ = last_fund_;
-      // The retracted tranche is no longer funded; the generator's view of
-      // the commitment may now understate what is left, which stays valid.
-    } else {
-      Open(out, day);
-    }
-  }
-
-  std::int64_t total_;
-  std::int64_t written_ = 0;
-  std::mt19937_64 rng_;
-  std::vector<Commitment> open_;
-  std::vector<std::string> rounds_;
-  std::int64_t next_commitment_ = 0;
-  std::int64_t next_round_ = 0;
-  std::int64_t last_fund_ = 0;
-  std::int64_t retracted_up_to_ = 0;
+  std::vector<dealtrail::bench::HistorySink*> sinks_;
 };
+
+bool Flush(std::ostream& out, const std::string& name) {
+  out.flush();
+  if (out) return true;
+  std::cerr << "dealtrail-gen: cannot write " << name << "\n";
+  return false;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::int64_t events = 10'000;
-  std::uint64_t seed = 42;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  HistoryOptions options;
+  std::string format = "jsonl";
+  std::string all_prefix;
+  for (int i = 1; i < argc; ++i) {
     const std::string_view flag = argv[i];
+    if (flag == "--exact") {
+      options.exact = true;
+      continue;
+    }
+    if (i + 1 >= argc) return Usage(std::string(flag) + ": a value is missing");
+    const std::string_view value = argv[++i];
     if (flag == "--events") {
-      events = std::atoll(argv[i + 1]);
+      if (!ParseNumber(value, &options.events) || options.events < 0) {
+        return Usage("--events: expected a count");
+      }
     } else if (flag == "--seed") {
-      seed = std::strtoull(argv[i + 1], nullptr, 10);
+      if (!ParseNumber(value, &options.seed)) return Usage("--seed: expected a number");
+    } else if (flag == "--format") {
+      format = value;
+      if (format != "jsonl" && format != "ledger" && format != "beancount") {
+        return Usage("--format: expected jsonl, ledger or beancount");
+      }
+    } else if (flag == "--all") {
+      all_prefix = value;
     } else {
-      std::cerr << "usage: dealtrail-gen --events N [--seed S]\n";
-      return 2;
+      return Usage("unknown flag " + std::string(flag));
     }
   }
+  if ((format != "jsonl" || !all_prefix.empty()) && !options.exact) {
+    return Usage("the peer formats need --exact: ledger-cli, hledger and Beancount have no bounds");
+  }
   std::ios::sync_with_stdio(false);
-  Generator(events, seed).Run(std::cout);
+
+  if (all_prefix.empty()) {
+    if (format == "jsonl") {
+      JsonlWriter writer(std::cout);
+      dealtrail::bench::GenerateHistory(options, writer);
+    } else {
+      PeerJournalWriter writer(std::cout,
+                               format == "ledger" ? PeerJournalWriter::Syntax::kLedger
+                                                  : PeerJournalWriter::Syntax::kBeancount,
+                               dealtrail::bench::RetractedEvents(options));
+      dealtrail::bench::GenerateHistory(options, writer);
+    }
+    return Flush(std::cout, "standard output") ? 0 : 1;
+  }
+
+  const std::string names[] = {all_prefix + ".jsonl", all_prefix + ".journal",
+                               all_prefix + ".beancount"};
+  std::ofstream files[3];
+  for (int i = 0; i < 3; ++i) {
+    files[i].open(names[i], std::ios::binary | std::ios::trunc);
+    if (!files[i]) {
+      std::cerr << "dealtrail-gen: cannot create " << names[i] << "\n";
+      return 1;
+    }
+  }
+  const auto retracted = dealtrail::bench::RetractedEvents(options);
+  JsonlWriter jsonl(files[0]);
+  PeerJournalWriter journal(files[1], PeerJournalWriter::Syntax::kLedger, retracted);
+  PeerJournalWriter beancount(files[2], PeerJournalWriter::Syntax::kBeancount, retracted);
+  Tee tee;
+  tee.Attach(&jsonl);
+  tee.Attach(&journal);
+  tee.Attach(&beancount);
+  dealtrail::bench::GenerateHistory(options, tee);
+  for (int i = 0; i < 3; ++i) {
+    if (!Flush(files[i], names[i])) return 1;
+  }
+  std::cerr << "dealtrail-gen: " << options.events << " events, " << retracted.size()
+            << " retracted; " << journal.transactions() << " peer transactions\n";
   return 0;
 }
