@@ -355,19 +355,16 @@ Status ValidateShape(const Event& e) {
   };
   for (const FieldSpec& f : kFields) {
     if ((f.allowed & bit) == 0 && present(f.name)) {
-      return Status::Invalid(std::string(f.name),
-                             "does not apply to " + AKindEvent(e.kind));
+      return Status::Invalid(std::string(f.name), "does not apply to " + AKindEvent(e.kind));
     }
     if ((f.required & bit) != 0 && !present(f.name)) {
-      return Status::Invalid(std::string(f.name),
-                             "missing: " + AKindEvent(e.kind) + " needs it");
+      return Status::Invalid(std::string(f.name), "missing: " + AKindEvent(e.kind) + " needs it");
     }
   }
   if ((e.kind == EventKind::kOpen || e.kind == EventKind::kRoundOpen ||
        e.kind == EventKind::kValuation) &&
       !e.certainty) {
-    return Status::Invalid("certainty",
-                           "missing: " + AKindEvent(e.kind) + " needs it");
+    return Status::Invalid("certainty", "missing: " + AKindEvent(e.kind) + " needs it");
   }
   if (e.kind == EventKind::kRevise && !e.amount && !e.conditional && !e.certainty &&
       e.round.empty() && e.terms.empty()) {
@@ -466,8 +463,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
     if (!seen.insert(spec->name).second) return Status::Invalid(name, "appears twice");
     if (value.empty() || name == "seq" || name == "hash" || name == "kind") continue;
     if ((spec->allowed & Bit(e.kind)) == 0) {
-      return Status::Invalid(name,
-                             "does not apply to " + AKindEvent(e.kind));
+      return Status::Invalid(name, "does not apply to " + AKindEvent(e.kind));
     }
     if (!IsValidUtf8(value)) return Status::Invalid(name, "expected UTF-8 text without NUL bytes");
     if (name == "id") {
@@ -553,8 +549,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
   }
   if (raw.aliases && !raw.aliases->empty()) {
     if (seen.count("aliases") == 0 && (FindField("aliases")->allowed & Bit(e.kind)) == 0) {
-      return Status::Invalid("aliases",
-                             "does not apply to " + AKindEvent(e.kind));
+      return Status::Invalid("aliases", "does not apply to " + AKindEvent(e.kind));
     }
     e.aliases = *raw.aliases;
   }

@@ -104,7 +104,8 @@ std::string_view TrimView(std::string_view s) {
 bool ConsumeWord(std::string_view& s, std::string_view word) {
   if (s.size() < word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(word[i])) return false;
+    if (std::tolower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(word[i]))
+      return false;
   }
   // A word prefix must end at a non-letter ("upto" is not "up").
   if (std::isalpha(static_cast<unsigned char>(word.back())) && s.size() > word.size() &&
