@@ -30,7 +30,10 @@ class Currency {
   // 10^exponent.
   std::int64_t MinorPerMajor() const;
 
-  friend bool operator==(const Currency& a, const Currency& b) { return a.code_ == b.code_; }
+  // Codes point into one static table, so equal currencies share a pointer.
+  friend bool operator==(const Currency& a, const Currency& b) {
+    return a.code_.data() == b.code_.data() || a.code_ == b.code_;
+  }
   friend bool operator<(const Currency& a, const Currency& b) { return a.code_ < b.code_; }
 
  private:

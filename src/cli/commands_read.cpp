@@ -147,6 +147,13 @@ void AddReplay(CLI::App& app, Context& ctx) {
       return;
     }
     query.filter.min_certainty = *level;
+    if (args->format == "csv") {
+      // One section is printed; compute only that one.
+      query.filter.commitments = args->section == "commitments";
+      query.filter.pairs = args->section == "pairs";
+      query.filter.parties = args->section == "parties";
+      query.filter.rounds = args->section == "rounds";
+    }
     auto ledger = ctx.Open(true);
     if (!ledger) return;
     if (!args->party.empty()) {

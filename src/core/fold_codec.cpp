@@ -257,7 +257,7 @@ Result<Fold> Fold::Deserialize(std::string_view bytes) {
     c.version = r.I32();
     c.last_seq = r.I64();
     s.commitments.push_back(c);
-    s.commitment_index.emplace(c.id, i);
+    s.commitment_index.Set(c.id, static_cast<std::int32_t>(i));
   }
 
   const std::uint32_t rounds = r.U32();
@@ -275,7 +275,7 @@ Result<Fold> Fold::Deserialize(std::string_view bytes) {
     for (std::uint32_t k = 0; k < reports && r.ok(); ++k)
       round.reports.push_back(r.Report(interned));
     s.rounds.push_back(std::move(round));
-    s.round_index.emplace(s.rounds.back().id, i);
+    s.round_index.Set(s.rounds.back().id, static_cast<std::int32_t>(i));
   }
 
   const std::uint32_t parties = r.U32();

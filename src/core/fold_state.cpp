@@ -5,23 +5,61 @@
 
 namespace dealtrail::fold {
 
-Interner::Interner() { views_.emplace_back(); }  // Sym 0: no string
+Interner::Interner() : slots_(1024, 0) { views_.emplace_back(); }  // Sym 0: no string
+
+std::uint64_t Interner::Hash(std::string_view s) {
+  // FNV-1a: ids are short, and this is cheaper than a general-purpose hash.
+  std::uint64_t h = 1469598103934665603ULL;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+std::size_t Interner::Slot(std::string_view s, std::uint64_t hash) const {
+  const std::size_t mask = slots_.size() - 1;
+  const auto tag = static_cast<std::uint32_t>(hash >> 32);
+  for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+    const std::uint64_t slot = slots_[i];
+    if (slot == 0) return i;
+    if (static_cast<std::uint32_t>(slot >> 32) == tag &&
+        views_[static_cast<Sym>(slot & 0xFFFFFFFFu)] == s) {
+      return i;
+    }
+  }
+}
+
+void Interner::Grow() {
+  std::vector<std::uint64_t> old = std::move(slots_);
+  slots_.assign(old.size() * 2, 0);
+  for (std::uint64_t slot : old) {
+    if (slot == 0) continue;
+    const std::string_view s = views_[static_cast<Sym>(slot & 0xFFFFFFFFu)];
+    slots_[Slot(s, Hash(s))] = slot;
+  }
+}
 
 Sym Interner::Intern(std::string_view s) {
   if (s.empty()) return kNone;
-  auto it = index_.find(s);
-  if (it != index_.end()) return it->second;
+  const std::uint64_t hash = Hash(s);
+  std::size_t i = Slot(s, hash);
+  if (slots_[i] != 0) return static_cast<Sym>(slots_[i] & 0xFFFFFFFFu);
+  if ((views_.size() + 1) * 4 > slots_.size() * 3) {  // keep the table under 3/4 full
+    Grow();
+    i = Slot(s, hash);
+  }
   storage_.emplace_back(s);
   const auto sym = static_cast<Sym>(views_.size());
   views_.emplace_back(storage_.back());
-  index_.emplace(views_.back(), sym);
+  slots_[i] = (hash >> 32 << 32) | sym;
   return sym;
 }
 
 Sym Interner::Find(std::string_view s) const {
   if (s.empty()) return kNone;
-  auto it = index_.find(s);
-  return it == index_.end() ? kNone : it->second;
+  const std::uint64_t slot = slots_[Slot(s, Hash(s))];
+  return static_cast<Sym>(slot & 0xFFFFFFFFu);
 }
 
 namespace {

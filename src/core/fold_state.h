@@ -6,6 +6,7 @@
 #ifndef DEALTRAIL_SRC_CORE_FOLD_STATE_H_
 #define DEALTRAIL_SRC_CORE_FOLD_STATE_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -22,7 +23,10 @@ namespace dealtrail::fold {
 using Sym = std::uint32_t;
 inline constexpr Sym kNone = 0;
 
-// Strings to small integers and back; lookups by string_view do not allocate.
+// Strings to small integers and back. Lookups by string_view do not
+// allocate, and the index is one flat open-addressing table: a replay of a
+// million events does a lookup per event, and node-based maps spend most of
+// that time in cache misses.
 class Interner {
  public:
   Interner();
@@ -32,13 +36,27 @@ class Interner {
   std::size_t size() const { return views_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
+  static std::uint64_t Hash(std::string_view s);
+  std::size_t Slot(std::string_view s, std::uint64_t hash) const;  // of s, or the empty slot for it
+  void Grow();
+
   std::deque<std::string> storage_;  // stable addresses for the views
   std::vector<std::string_view> views_;
-  std::unordered_map<std::string_view, Sym, Hash, std::equal_to<>> index_;
+  // Each slot: the upper 32 bits of the key's hash and its Sym (0: empty).
+  std::vector<std::uint64_t> slots_;
+};
+
+// A dense map from Sym to a position in a vector of states (-1: none).
+class SymIndex {
+ public:
+  std::int32_t Get(Sym s) const { return s < at_.size() ? at_[s] : -1; }
+  void Set(Sym s, std::int32_t i) {
+    if (s >= at_.size()) at_.resize(std::max<std::size_t>(s + 1, at_.size() * 2), -1);
+    at_[s] = i;
+  }
+
+ private:
+  std::vector<std::int32_t> at_;
 };
 
 // An amount without its currency (the owner knows it).
@@ -117,9 +135,9 @@ struct Fold::State {
   date::sys_days default_as_of{};
   fold::Interner names;
   std::vector<fold::CommitmentState> commitments;  // in the order opened
-  std::unordered_map<fold::Sym, std::uint32_t> commitment_index;
+  fold::SymIndex commitment_index;
   std::vector<fold::RoundState> rounds;
-  std::unordered_map<fold::Sym, std::uint32_t> round_index;
+  fold::SymIndex round_index;
   std::unordered_map<fold::Sym, std::vector<fold::ReportState>> party_reports;  // outside rounds
   std::vector<std::string> ignored;
   std::int64_t applied = 0;

@@ -142,13 +142,13 @@ FoldEvent FoldEvent::Of(const Event& e) {
 }
 
 fold::CommitmentState* Fold::State::FindCommitment(std::string_view id) {
-  auto it = commitment_index.find(names.Find(id));
-  return it == commitment_index.end() ? nullptr : &commitments[it->second];
+  const std::int32_t i = commitment_index.Get(names.Find(id));
+  return i < 0 ? nullptr : &commitments[static_cast<std::size_t>(i)];
 }
 
 fold::RoundState* Fold::State::FindRound(std::string_view id) {
-  auto it = round_index.find(names.Find(id));
-  return it == round_index.end() ? nullptr : &rounds[it->second];
+  const std::int32_t i = round_index.Get(names.Find(id));
+  return i < 0 ? nullptr : &rounds[static_cast<std::size_t>(i)];
 }
 
 void Fold::State::Ignore(const FoldEvent& e, std::string_view why) {
@@ -180,8 +180,8 @@ Status Fold::Apply(const FoldEvent& e) {
         return {};
       }
       s.commitments.push_back(fold::OpenCommitment(e, s.names));
-      s.commitment_index.emplace(s.commitments.back().id,
-                                 static_cast<std::uint32_t>(s.commitments.size() - 1));
+      s.commitment_index.Set(s.commitments.back().id,
+                             static_cast<std::int32_t>(s.commitments.size() - 1));
       return {};
     }
     if (c == nullptr) {
@@ -210,7 +210,7 @@ Status Fold::Apply(const FoldEvent& e) {
         return {};
       }
       s.rounds.push_back(fold::OpenRound(e, s.names));
-      s.round_index.emplace(s.rounds.back().id, static_cast<std::uint32_t>(s.rounds.size() - 1));
+      s.round_index.Set(s.rounds.back().id, static_cast<std::int32_t>(s.rounds.size() - 1));
       r = &s.rounds.back();
     } else if (r == nullptr) {
       s.Ignore(e, "round " + std::string(e.round) + " is not open in this view");
@@ -283,8 +283,8 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
     if (!visible(c)) continue;
     CommitmentStatus status = c.status;
     if (status == CommitmentStatus::kSuperseded) {
-      auto by = s.commitment_index.find(c.superseded_by);
-      if (by != s.commitment_index.end() && !visible(s.commitments[by->second])) {
+      const std::int32_t by = s.commitment_index.Get(c.superseded_by);
+      if (by >= 0 && !visible(s.commitments[static_cast<std::size_t>(by)])) {
         status = CommitmentStatus::kOpen;
       }
     }
@@ -294,10 +294,13 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
     const bool involves = party == fold::kNone || c.from == party || c.to == party;
     shown.push_back(Shown{&c, status, committed, outstanding, involves});
   }
-  std::sort(shown.begin(), shown.end(), [&](const Shown& a, const Shown& b) {
-    if (a.state->opened != b.state->opened) return a.state->opened < b.state->opened;
-    return names.View(a.state->id) < names.View(b.state->id);
-  });
+  // Listed commitments and round participants come by opening date, then id.
+  if (filter.commitments || filter.rounds) {
+    std::sort(shown.begin(), shown.end(), [&](const Shown& a, const Shown& b) {
+      if (a.state->opened != b.state->opened) return a.state->opened < b.state->opened;
+      return names.View(a.state->id) < names.View(b.state->id);
+    });
+  }
   auto exposure = [](const Shown& c) -> const Interval& {
     const bool live =
         c.status == CommitmentStatus::kOpen || c.status == CommitmentStatus::kCompleted;

@@ -16,6 +16,7 @@
 #include <unordered_set>
 
 #include "storage/event_rows.h"
+#include "storage/fold_scan.h"
 #include "storage/ledger_impl.h"
 #include "storage/parties.h"
 #include "storage/schema.h"
@@ -28,6 +29,10 @@ using storage::FromSqlite;
 namespace storage {
 
 std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl) {
+  // Writes touch the table and five indexes; a large cache keeps a big
+  // import from spilling pages to the WAL before commit. Reads scan once
+  // and keep SQLite's small default.
+  impl.db->exec("PRAGMA cache_size = -65536");
   using std::chrono::steady_clock;
   const auto deadline = steady_clock::now() + std::chrono::milliseconds(impl.options.busy_wait_ms);
   auto pause = std::chrono::milliseconds(1);
@@ -162,29 +167,16 @@ Result<Positions> Ledger::Replay(const ReplayQuery& query) const {
   try {
     // One snapshot for both reads, so a concurrent import is seen whole or not at all.
     SQLite::Transaction snapshot(*impl_->db);
-    std::unordered_set<std::int64_t> retracted;
-    SQLite::Statement retractions(*impl_->db,
-                                  "SELECT t.seq FROM events AS r JOIN events AS t "
-                                  "ON t.event_id = r.retracts "
-                                  "WHERE r.kind = 'retract' AND r.recorded_at <= :known");
-    retractions.bind(":known", FormatTimestamp(known_at));
-    while (retractions.executeStep()) retracted.insert(retractions.getColumn(0).getInt64());
-
-    SQLite::Statement q(*impl_->db,
-                        std::string("SELECT ") + storage::kEventColumns +
-                            " FROM events WHERE effective_date <= :as_of AND recorded_at <= :known"
-                            " AND kind NOT IN ('party-add', 'party-alias', 'retract')"
-                            " ORDER BY effective_date, seq");
-    q.bind(":as_of", FormatDay(as_of));
-    q.bind(":known", FormatTimestamp(known_at));
-    Fold fold(as_of);
-    while (q.executeStep()) {
-      if (retracted.count(q.getColumn(0).getInt64())) continue;
-      auto e = storage::EventFromRow(q);
-      if (!e.ok()) return e.status();
-      DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*e));
-    }
-    auto positions = fold.Finish(query.filter);
+    sqlite3* db = impl_->db->getHandle();
+    const std::unordered_set<std::int64_t> retracted = storage::RetractedSeqs(db, known_at);
+    Fold fold;
+    storage::FoldScanRange range;
+    range.through = as_of;
+    range.known_at = known_at;
+    range.skip = &retracted;
+    auto read = storage::ScanIntoFold(db, range, fold);
+    if (!read.ok()) return read.status();
+    auto positions = fold.Finish(as_of, query.filter);
     if (!positions.ok()) return positions.status();
     positions->known_at = known_at;
     return positions;
