@@ -313,6 +313,7 @@ Result<std::int64_t> ScanIntoFold(sqlite3* db, const FoldScanRange& range, Fold&
                           (e.kind != EventKind::kRoundOpen || e.certainty) &&
                           (e.kind != EventKind::kValuation || (e.amount && e.basis && e.certainty));
     if (!complete) return Damaged(seq);
+    if (range.before_each) DEALTRAIL_RETURN_IF_ERROR(range.before_each(e));
     DEALTRAIL_RETURN_IF_ERROR(fold.Apply(e));
   }
   if (rc != SQLITE_DONE) throw SQLite::Exception(db, rc);

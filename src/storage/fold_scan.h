@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <unordered_set>
 
@@ -21,6 +22,8 @@ struct FoldScanRange {
   Timestamp known_at{};                 // recorded at or before
   // Event seqs to skip (retracted as known at known_at).
   const std::unordered_set<std::int64_t>* skip = nullptr;
+  // Called with each event before the fold applies it.
+  std::function<Status(const FoldEvent& next)> before_each;
 };
 
 // Applies every event in range to `fold`, in (effective first day, seq)

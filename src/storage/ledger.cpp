@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "storage/checkpoints.h"
 #include "storage/event_rows.h"
 #include "storage/fold_scan.h"
 #include "storage/ledger_impl.h"
@@ -101,7 +102,10 @@ Result<AppendResult> Ledger::Append(Event event, const AppendOptions& options) {
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
     if (!writer.ok()) return writer.status();
     auto result = (*writer)->Add(std::move(event), options);
-    if (result.ok() && !result->already_present) tx->commit();
+    if (result.ok() && !result->already_present) {
+      DEALTRAIL_RETURN_IF_ERROR((*writer)->Finish());
+      tx->commit();
+    }
     return result;
   } catch (const std::exception& e) {
     return FromSqlite(e);
@@ -137,7 +141,15 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       event = Event{};
     }
     if (options.progress) options.progress(summary.read, reader.bytes_read());
-    if (!options.dry_run) tx->commit();
+    DEALTRAIL_RETURN_IF_ERROR((*writer)->Finish());
+    if (options.dry_run) return summary;
+    tx->commit();
+    tx.reset();
+    if (summary.added >= kCheckpointAfterImport) {
+      auto built = RebuildCheckpoints();
+      if (!built.ok()) return built.status();
+      summary.checkpoints = *built;
+    }
     return summary;
   } catch (const std::exception& e) {
     return FromSqlite(e);
@@ -174,6 +186,14 @@ Result<Positions> Ledger::Replay(const ReplayQuery& query) const {
     range.through = as_of;
     range.known_at = known_at;
     range.skip = &retracted;
+    if (query.use_checkpoints) {
+      auto start = storage::FindCheckpoint(db, as_of, known_at);
+      if (!start.ok()) return start.status();
+      if (*start) {
+        fold = std::move((*start)->fold);
+        range.after = (*start)->through;
+      }
+    }
     auto read = storage::ScanIntoFold(db, range, fold);
     if (!read.ok()) return read.status();
     auto positions = fold.Finish(as_of, query.filter);
@@ -299,10 +319,22 @@ Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& agains
     return FromSqlite(e);
   }
 
+  // Replay checkpoints against a fresh replay.
+  if (report.ok()) {
+    try {
+      SQLite::Transaction snapshot(*impl_->db);
+      auto problems = storage::CheckCheckpoints(impl_->db->getHandle(), impl_->clock());
+      if (!problems.ok()) return problems.status();
+      report.problems.insert(report.problems.end(), problems->begin(), problems->end());
+    } catch (const std::exception& e) {
+      return FromSqlite(e);
+    }
+  }
+
   // Replay invariants over the whole history as known now.
   if (report.ok()) {
     auto positions =
-        Replay(ReplayQuery{date::sys_days(date::year{9999} / 12 / 31), std::nullopt, {}});
+        Replay(ReplayQuery{date::sys_days(date::year{9999} / 12 / 31), std::nullopt, {}, false});
     if (!positions.ok()) {
       report.problems.push_back("replay: " + positions.status().message());
     } else {
@@ -334,6 +366,22 @@ Status Ledger::Backup(const std::string& dest) const {
     std::filesystem::remove(dest, ec);
     const Status s = FromSqlite(e);
     return Status{s.code(), "", dest + ": cannot write the backup (" + s.message() + ")"};
+  }
+}
+
+Result<std::int64_t> Ledger::RebuildCheckpoints(std::int64_t every) {
+  try {
+    auto tx = storage::BeginWrite(*impl_);
+    if (every <= 0) {
+      const std::int64_t events = impl_->db->execAndGet("SELECT count(*) FROM events").getInt64();
+      every = std::max<std::int64_t>(10'000, events / 8);
+    }
+    auto written = storage::RebuildCheckpoints(impl_->db->getHandle(), every);
+    if (!written.ok()) return written.status();
+    tx->commit();
+    return written;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
   }
 }
 

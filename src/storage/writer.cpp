@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "core/text.h"
+#include "storage/checkpoints.h"
 #include "storage/event_rows.h"
 #include "storage/schema.h"
 
@@ -308,6 +309,22 @@ Status Writer::CheckRetract(const Event& e) {
                                             " was already retracted by event " +
                                             std::to_string(already.getColumn(0).getInt64()));
   }
+  // Without the event, its commitment must still hold together: a funding
+  // cannot outlive the revision that made room for it.
+  SQLite::Statement subject(db_, "SELECT commitment_id FROM events WHERE event_id = ?");
+  subject.bind(1, e.retracts);
+  if (subject.executeStep() && !subject.getColumn(0).isNull()) {
+    const std::string commitment = subject.getColumn(0).getString();
+    auto without = FoldUpTo(true, commitment, kEndOfTime, nullptr, e.retracts);
+    if (!without.ok()) return without.status();
+    if (auto c = without->Commitment(commitment, kEndOfTime);
+        c && c->committed.high && !c->committed.approximate && c->funded.low > *c->committed.high) {
+      return Status::Conflict(
+          "retracts", "without event " + Quote(e.retracts) + ", " + Quote(commitment) +
+                          " would have " + HumanInterval(c->funded) + " funded of " +
+                          HumanInterval(c->committed) + " committed; retract fundings first");
+    }
+  }
   return {};
 }
 
@@ -366,6 +383,26 @@ Status Writer::Insert(Event& e) {
   head_seq_ = e.seq;
   head_hash_ = e.hash;
   head_recorded_ = e.recorded_at;
+
+  // Replay checkpoints dated on or after what this event changes are stale.
+  std::optional<date::sys_days> changes;
+  if (e.kind == EventKind::kRetract) {
+    SQLite::Statement target(db_, "SELECT effective_date FROM events WHERE event_id = ?");
+    target.bind(1, e.retracts);
+    if (target.executeStep()) {
+      auto day = ParseDay(target.getColumn(0).getString());
+      if (day.ok()) changes = *day;
+    }
+  } else if (!IsPartyKind(e.kind)) {
+    changes = e.date.first();
+  }
+  if (changes && (!stale_from_ || *changes < *stale_from_)) stale_from_ = changes;
+  return {};
+}
+
+Status Writer::Finish() {
+  if (stale_from_) InvalidateCheckpoints(db_.getHandle(), *stale_from_);
+  stale_from_.reset();
   return {};
 }
 
@@ -404,7 +441,7 @@ void Writer::Remember(const Event& e) {
 }
 
 Result<Fold> Writer::FoldUpTo(bool commitment, const std::string& id, date::sys_days at,
-                              const Event* extra) {
+                              const Event* extra, std::string_view skip_id) {
   // Prepared once per writer: an import runs these for every new commitment.
   // The anti-join reads the partial index of retractions instead of building
   // a temporary table of them on every call.
@@ -422,17 +459,44 @@ Result<Fold> Writer::FoldUpTo(bool commitment, const std::string& id, date::sys_
   q->bind(":id", id);
   q->bind(":at", FormatDay(at));
   Fold fold(at);
+  auto apply = [&](const Event& e) -> Status {
+    // A supersession applies only if its replacement is in view, as in a
+    // full replay: bring the replacement's opening into this fold.
+    if (e.kind == EventKind::kSupersede && !fold.Commitment(e.by, at)) {
+      auto opening = OpeningOf(e.by, e.date.first());
+      if (!opening.ok()) return opening.status();
+      if (*opening) DEALTRAIL_RETURN_IF_ERROR(fold.Apply(**opening));
+    }
+    return fold.Apply(e);
+  };
   while (q->executeStep()) {
     auto e = EventFromRow(*q);
     if (!e.ok()) return e.status();
+    if (!skip_id.empty() && e->id == skip_id) continue;
     if (extra && e->date.first() > extra->date.first()) {
-      DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*extra));
+      DEALTRAIL_RETURN_IF_ERROR(apply(*extra));
       extra = nullptr;
     }
-    DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*e));
+    DEALTRAIL_RETURN_IF_ERROR(apply(*e));
   }
-  if (extra) DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*extra));
+  if (extra) DEALTRAIL_RETURN_IF_ERROR(apply(*extra));
   return fold;
+}
+
+Result<std::optional<Event>> Writer::OpeningOf(const std::string& commitment, date::sys_days by) {
+  if (!opening_) {
+    opening_.emplace(db_, std::string("SELECT ") + kEventColumns +
+                              " FROM events AS e WHERE kind = 'open' AND commitment_id = :id "
+                              "AND effective_date <= :by AND NOT EXISTS (SELECT 1 FROM events "
+                              "AS r WHERE r.kind = 'retract' AND r.retracts = e.event_id)");
+  }
+  opening_->reset();
+  opening_->bind(":id", commitment);
+  opening_->bind(":by", FormatDay(by));
+  if (!opening_->executeStep()) return std::optional<Event>();
+  auto e = EventFromRow(*opening_);
+  if (!e.ok()) return e.status();
+  return std::optional<Event>(std::move(e).value());
 }
 
 Result<Writer::History*> Writer::CommitmentHistory(const std::string& id) {

@@ -31,6 +31,10 @@ class Writer {
   // decides whether to roll the transaction back.
   Result<AppendResult> Add(Event event, const AppendOptions& options);
 
+  // Work left for the end of the transaction: deleting the replay
+  // checkpoints the added events made stale. Call before committing.
+  Status Finish();
+
  private:
   struct History {
     Fold fold;                // every known, unretracted event of one commitment or round
@@ -53,7 +57,9 @@ class Writer {
   // A fold of one commitment's (or round's) events dated on or before `at`,
   // with `extra` (not yet recorded) applied where its date puts it.
   Result<Fold> FoldUpTo(bool commitment, const std::string& id, date::sys_days at,
-                        const Event* extra = nullptr);
+                        const Event* extra = nullptr, std::string_view skip_id = {});
+  // The opening event of a commitment dated on or before `by`, if in view.
+  Result<std::optional<Event>> OpeningOf(const std::string& commitment, date::sys_days by);
   // The state a new event dated `date` would see: from the cache when the
   // event is not back-dated, otherwise folded afresh.
   Result<const CommitmentPosition*> CommitmentAt(const std::string& id, const PartialDate& date,
@@ -65,6 +71,7 @@ class Writer {
   SQLite::Database& db_;
   Timestamp now_;
   PartyDirectory parties_;
+  std::optional<date::sys_days> stale_from_;  // checkpoints from this day on are stale
   std::int64_t head_seq_ = 0;
   std::string head_hash_;
   Timestamp head_recorded_{};
@@ -75,6 +82,7 @@ class Writer {
   std::optional<SQLite::Statement> commitment_history_;
   std::optional<SQLite::Statement> round_history_;
   std::optional<SQLite::Statement> round_latest_;
+  std::optional<SQLite::Statement> opening_;
 };
 
 }  // namespace dealtrail::storage
