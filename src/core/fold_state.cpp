@@ -49,11 +49,25 @@ Sym Interner::Intern(std::string_view s) {
     Grow();
     i = Slot(s, hash);
   }
-  storage_.emplace_back(s);
   const auto sym = static_cast<Sym>(views_.size());
-  views_.emplace_back(storage_.back());
+  views_.push_back(Store(s));
   slots_[i] = (hash >> 32 << 32) | sym;
   return sym;
+}
+
+std::string_view Interner::Store(std::string_view s) {
+  constexpr std::size_t kBlock = 64 * 1024;
+  if (s.size() > block_left_) {
+    const std::size_t size = std::max(kBlock, s.size());
+    blocks_.push_back(std::make_unique<char[]>(size));
+    block_next_ = blocks_.back().get();
+    block_left_ = size;
+  }
+  std::copy(s.begin(), s.end(), block_next_);
+  const std::string_view stored(block_next_, s.size());
+  block_next_ += s.size();
+  block_left_ -= s.size();
+  return stored;
 }
 
 Sym Interner::Find(std::string_view s) const {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,7 +41,12 @@ class Interner {
   std::size_t Slot(std::string_view s, std::uint64_t hash) const;  // of s, or the empty slot for it
   void Grow();
 
-  std::deque<std::string> storage_;  // stable addresses for the views
+  // Strings are copied into large blocks: no per-string allocation or
+  // std::string object, and the views stay valid as the table grows.
+  std::string_view Store(std::string_view s);
+  std::vector<std::unique_ptr<char[]>> blocks_;
+  std::size_t block_left_ = 0;
+  char* block_next_ = nullptr;
   std::vector<std::string_view> views_;
   // Each slot: the upper 32 bits of the key's hash and its Sym (0: empty).
   std::vector<std::uint64_t> slots_;
@@ -134,9 +140,10 @@ namespace dealtrail {
 struct Fold::State {
   date::sys_days default_as_of{};
   fold::Interner names;
-  std::vector<fold::CommitmentState> commitments;  // in the order opened
+  // Deques: no copy of everything (and no peak of twice the memory) as they grow.
+  std::deque<fold::CommitmentState> commitments;  // in the order opened
   fold::SymIndex commitment_index;
-  std::vector<fold::RoundState> rounds;
+  std::deque<fold::RoundState> rounds;
   fold::SymIndex round_index;
   std::unordered_map<fold::Sym, std::vector<fold::ReportState>> party_reports;  // outside rounds
   std::vector<std::string> ignored;
