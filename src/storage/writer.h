@@ -16,6 +16,7 @@
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/replay.h"
+#include "core/fold_state.h"
 #include "storage/parties.h"
 
 namespace dealtrail::storage {
@@ -36,9 +37,15 @@ class Writer {
   Status Finish();
 
  private:
-  struct History {
-    Fold fold;                // every known, unretracted event of one commitment or round
-    date::sys_days latest{};  // the latest effective first day in it
+  // A commitment's or round's state from every known, unretracted event of
+  // it, and the latest effective first day among them.
+  struct CommitmentHistory {
+    std::optional<fold::CommitmentState> state;
+    date::sys_days latest{};
+  };
+  struct RoundHistory {
+    std::optional<fold::RoundState> state;
+    date::sys_days latest{};
   };
 
   Writer(SQLite::Database& db, Timestamp now, PartyDirectory parties);
@@ -51,21 +58,28 @@ class Writer {
   Status Insert(Event& e);
   void Remember(const Event& e);
 
-  // The history of a commitment or round (loaded once, then kept up to date).
-  Result<History*> CommitmentHistory(const std::string& id);
-  Result<History*> RoundHistory(const std::string& id);
-  // A fold of one commitment's (or round's) events dated on or before `at`,
-  // with `extra` (not yet recorded) applied where its date puts it.
-  Result<Fold> FoldUpTo(bool commitment, const std::string& id, date::sys_days at,
-                        const Event* extra = nullptr, std::string_view skip_id = {});
-  // The opening event of a commitment dated on or before `by`, if in view.
-  Result<std::optional<Event>> OpeningOf(const std::string& commitment, date::sys_days by);
-  // The state a new event dated `date` would see: from the cache when the
-  // event is not back-dated, otherwise folded afresh.
-  Result<const CommitmentPosition*> CommitmentAt(const std::string& id, const PartialDate& date,
-                                                 std::optional<Fold>* scratch);
-  Result<const RoundPosition*> RoundAt(const std::string& id, const PartialDate& date,
-                                       std::optional<Fold>* scratch);
+  // The cached history (read once, then kept up to date as events are added).
+  Result<CommitmentHistory*> LoadCommitment(const std::string& id);
+  Result<RoundHistory*> LoadRound(const std::string& id);
+  // One commitment's (round's) state from its events dated on or before
+  // `at`, with `extra` (not yet recorded) where its date puts it and the
+  // event `skip_id` left out.
+  Result<std::optional<fold::CommitmentState>> CommitmentUpTo(const std::string& id,
+                                                              date::sys_days at,
+                                                              const Event* extra = nullptr,
+                                                              std::string_view skip_id = {});
+  Result<std::optional<fold::RoundState>> RoundUpTo(const std::string& id, date::sys_days at);
+  // What one event does, exactly as in replay.
+  Status Step(std::optional<fold::CommitmentState>& state, const Event& e);
+  void Step(std::optional<fold::RoundState>& state, const Event& e);
+  // Whether a commitment's opening dated on or before `by` is in view.
+  Result<bool> HasOpening(const std::string& commitment, date::sys_days by);
+  // The state a new event dated `date` would see: from the cache unless the
+  // event is back-dated, otherwise read afresh.
+  Result<std::optional<CommitmentPosition>> CommitmentAt(const std::string& id,
+                                                         const PartialDate& date);
+  Result<std::optional<fold::RoundState>> RoundAt(const std::string& id, const PartialDate& date);
+  CommitmentPosition Position(const fold::CommitmentState& state) const;
   Status NoSuchCommitment(const std::string& field, const std::string& id);
 
   SQLite::Database& db_;
@@ -75,14 +89,15 @@ class Writer {
   std::int64_t head_seq_ = 0;
   std::string head_hash_;
   Timestamp head_recorded_{};
-  std::unordered_map<std::string, std::unique_ptr<History>> commitments_;
-  std::unordered_map<std::string, std::unique_ptr<History>> rounds_;
+  fold::Interner names_;
+  std::unordered_map<std::string, CommitmentHistory> commitments_;
+  std::unordered_map<std::string, RoundHistory> rounds_;
   SQLite::Statement insert_;
   SQLite::Statement find_id_;
   std::optional<SQLite::Statement> commitment_history_;
   std::optional<SQLite::Statement> round_history_;
   std::optional<SQLite::Statement> round_latest_;
-  std::optional<SQLite::Statement> opening_;
+  std::optional<SQLite::Statement> has_opening_;
 };
 
 }  // namespace dealtrail::storage
