@@ -207,23 +207,19 @@ Status CheckName(std::string_view field, std::string_view v) {
 
 enum Parts : unsigned { kWithSeq = 1, kWithId = 2, kWithRecorded = 4, kWithHash = 8 };
 
-std::string JsonString(std::string_view v) {
-  std::string out;
-  AppendJsonString(out, v);
-  return out;
-}
-
-// Calls fn(key, json_value) for each present field in canonical order. The
-// one definition of what an event says, used to serialize, hash and compare.
+// Calls fn(key, value, quoted) for each present field in canonical order:
+// `value` is the field's text, to be written as a JSON string when `quoted`
+// and as it is (a number, a list) otherwise. The one definition of what an
+// event says, used to serialize, hash and compare.
 template <typename Fn>
 void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
   auto text = [&](std::string_view key, std::string_view value) {
-    if (!value.empty()) fn(key, JsonString(value));
+    if (!value.empty()) fn(key, value, true);
   };
   auto money = [&](std::string_view key, const std::optional<Amount>& a) {
-    if (a) fn(key, JsonString(CanonicalAmount(*a)));
+    if (a) fn(key, CanonicalAmount(*a), true);
   };
-  if (parts & kWithSeq) fn("seq", std::to_string(e.seq));
+  if (parts & kWithSeq) fn("seq", std::to_string(e.seq), false);
   if (parts & kWithId) text("id", e.id);
   text("kind", KindName(e.kind));
   text("date", e.date.ToString());
@@ -238,7 +234,8 @@ void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
       if (i) list.push_back(',');
       AppendJsonString(list, e.aliases[i]);
     }
-    fn("aliases", list + "]");
+    list.push_back(']');
+    fn("aliases", list, false);
   }
   text("commitment", e.commitment);
   if (e.commitment_kind) text("commitment_kind", CommitmentKindName(*e.commitment_kind));
@@ -261,22 +258,48 @@ void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
   if (parts & kWithHash) text("hash", e.hash);
 }
 
-std::string Serialize(const Event& e, unsigned parts) {
-  std::string out = "{";
-  ForEachField(e, parts, [&](std::string_view key, const std::string& value) {
-    if (out.size() > 1) out.push_back(',');
-    AppendJsonString(out, key);
-    out.push_back(':');
-    out += value;
+void AppendSerialized(std::string& out, const Event& e, unsigned parts) {
+  out.push_back('{');
+  bool first = true;
+  ForEachField(e, parts, [&](std::string_view key, std::string_view value, bool quoted) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('"');
+    out += key;  // keys are plain ASCII
+    out += "\":";
+    if (quoted) {
+      AppendJsonString(out, value);
+    } else {
+      out += value;
+    }
   });
   out.push_back('}');
+}
+
+std::string Serialize(const Event& e, unsigned parts) {
+  std::string out;
+  out.reserve(512);
+  AppendSerialized(out, e, parts);
   return out;
 }
 
+// SHA-256 through a digest fetched once: OpenSSL 3 looks the algorithm up
+// on every call otherwise, which costs more than hashing an event.
 std::string Sha256Hex(std::string_view data) {
+  struct Context {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() {
+      EVP_MD_CTX_free(ctx);
+      EVP_MD_free(md);
+    }
+  };
+  thread_local Context c;
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  EVP_DigestInit_ex(c.ctx, c.md, nullptr);
+  EVP_DigestUpdate(c.ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(c.ctx, digest, &len);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(static_cast<std::size_t>(len) * 2, '0');
   for (unsigned int i = 0; i < len; ++i) {
@@ -573,9 +596,11 @@ std::string CanonicalJson(const Event& e, bool with_hash) {
 }
 
 std::string ChainHash(std::string_view prev_hash, const Event& e) {
-  std::string data(prev_hash);
+  std::string data;
+  data.reserve(640);
+  data.append(prev_hash);
   data.push_back('\n');
-  data += Serialize(e, kWithSeq | kWithId | kWithRecorded);
+  AppendSerialized(data, e, kWithSeq | kWithId | kWithRecorded);
   return Sha256Hex(data);
 }
 
@@ -586,8 +611,8 @@ std::string DerivedEventId(const Event& e) {
 std::string FirstDifference(const Event& a, const Event& b) {
   std::vector<std::pair<std::string_view, std::string>> fa;
   std::vector<std::pair<std::string_view, std::string>> fb;
-  ForEachField(a, 0, [&](std::string_view k, std::string v) { fa.emplace_back(k, std::move(v)); });
-  ForEachField(b, 0, [&](std::string_view k, std::string v) { fb.emplace_back(k, std::move(v)); });
+  ForEachField(a, 0, [&](std::string_view k, std::string_view v, bool) { fa.emplace_back(k, v); });
+  ForEachField(b, 0, [&](std::string_view k, std::string_view v, bool) { fb.emplace_back(k, v); });
   if (fa == fb) return {};
   auto value = [](const auto& fields, std::string_view key) -> std::string {
     for (const auto& [k, v] : fields) {

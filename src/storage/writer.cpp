@@ -1,6 +1,8 @@
 // Checking events against the ledger and appending them to the hash chain.
 #include "storage/writer.h"
 
+#include <SQLiteCpp/Exception.h>
+
 #include <algorithm>
 
 #include "core/text.h"
@@ -10,6 +12,13 @@
 
 namespace dealtrail::storage {
 namespace {
+
+std::unique_ptr<sqlite3_stmt, Writer::StmtDeleter> PrepareRaw(sqlite3* db, const char* sql) {
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+  if (rc != SQLITE_OK) throw SQLite::Exception(db, rc);
+  return std::unique_ptr<sqlite3_stmt, Writer::StmtDeleter>(raw);
+}
 
 const date::sys_days kEndOfTime = date::sys_days(date::year{9999} / 12 / 31);
 constexpr std::size_t kMaxCachedHistories = 200'000;
@@ -23,7 +32,7 @@ Writer::Writer(SQLite::Database& db, Timestamp now, PartyDirectory parties)
       now_(now),
       parties_(std::move(parties)),
       head_hash_(kGenesisHash),
-      insert_(db, kInsertEvent),
+      insert_(PrepareRaw(db.getHandle(), kInsertEvent)),
       find_id_(db, std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?") {}
 
 Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp now) {
@@ -126,9 +135,10 @@ Status Writer::NoSuchCommitment(const std::string& field, const std::string& id)
   auto history = LoadCommitment(id);
   if (!history.ok()) return history.status();
   if (const auto& state = (*history)->state) {
-    return Status::Invalid("date", "commitment " + Quote(id) + " opens on " +
-                                       PartialDate::Of(state->opened, state->opened_precision)->ToString() +
-                                       ", after this event's date");
+    return Status::Invalid("date",
+                           "commitment " + Quote(id) + " opens on " +
+                               PartialDate::Of(state->opened, state->opened_precision)->ToString() +
+                               ", after this event's date");
   }
   // Suggest the nearest commitment ids.
   SQLite::Statement all(db_, "SELECT commitment_id FROM events WHERE kind = 'open'");
@@ -153,10 +163,10 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
   if (!history.ok()) return history.status();
   if (e.kind == EventKind::kOpen) {
     if (const auto& state = (*history)->state) {
-      return Status::Conflict("commitment",
-                              "commitment " + Quote(e.commitment) + " exists already (opened " +
-                                  PartialDate::Of(state->opened, state->opened_precision)->ToString() +
-                                  ")");
+      return Status::Conflict(
+          "commitment", "commitment " + Quote(e.commitment) + " exists already (opened " +
+                            PartialDate::Of(state->opened, state->opened_precision)->ToString() +
+                            ")");
     }
     if (!e.round.empty()) DEALTRAIL_RETURN_IF_ERROR(CheckRound(e));
     return {};
@@ -344,10 +354,11 @@ Status Writer::Insert(Event& e) {
     e.recorded_at = std::max(now_, head_recorded_);
   }
   e.hash = ChainHash(head_hash_, e);
-  insert_.reset();
-  insert_.clearBindings();
-  BindEvent(insert_, e);
-  insert_.exec();
+  sqlite3_stmt* insert = insert_.get();
+  sqlite3_reset(insert);
+  BindEvent(insert, e, bound_);
+  const int rc = sqlite3_step(insert);
+  if (rc != SQLITE_DONE) throw SQLite::Exception(db_.getHandle(), rc);
 
   if (e.kind == EventKind::kPartyAdd) {
     SQLite::Statement party(db_,

@@ -14,15 +14,20 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "core/fold_state.h"
 #include "dealtrail/ledger.h"
 #include "dealtrail/replay.h"
-#include "core/fold_state.h"
+#include "storage/event_rows.h"
 #include "storage/parties.h"
 
 namespace dealtrail::storage {
 
 class Writer {
  public:
+  struct StmtDeleter {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+
   // Reads the chain head and the party directory. Call inside a write
   // transaction; `now` is the recording time for events that carry none.
   static Result<std::unique_ptr<Writer>> Start(SQLite::Database& db, Timestamp now);
@@ -92,7 +97,9 @@ class Writer {
   fold::Interner names_;
   std::unordered_map<std::string, CommitmentHistory> commitments_;
   std::unordered_map<std::string, RoundHistory> rounds_;
-  SQLite::Statement insert_;
+  // The insert runs once per event: a raw statement, bound without copies.
+  std::unique_ptr<sqlite3_stmt, StmtDeleter> insert_;
+  BoundText bound_;
   SQLite::Statement find_id_;
   std::optional<SQLite::Statement> commitment_history_;
   std::optional<SQLite::Statement> round_history_;
