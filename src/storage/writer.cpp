@@ -27,18 +27,15 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
 
-Writer::Writer(SQLite::Database& db, Timestamp now, PartyDirectory parties)
+Writer::Writer(SQLite::Database& db, Timestamp now)
     : db_(db),
       now_(now),
-      parties_(std::move(parties)),
       head_hash_(kGenesisHash),
       insert_(PrepareRaw(db.getHandle(), kInsertEvent)),
       find_id_(db, std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?") {}
 
 Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp now) {
-  auto parties = PartyDirectory::Load(db);
-  if (!parties.ok()) return parties.status();
-  std::unique_ptr<Writer> w(new Writer(db, now, std::move(parties).value()));
+  std::unique_ptr<Writer> w(new Writer(db, now));
   SQLite::Statement head(db, "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1");
   if (head.executeStep()) {
     w->head_seq_ = head.getColumn(0).getInt64();
@@ -86,9 +83,24 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options) {
   return AppendResult{e.seq, e.id, e.hash, false};
 }
 
-Status Writer::Resolve(Event& e) const {
+Result<PartyDirectory*> Writer::Parties() {
+  if (!parties_) {
+    auto loaded = PartyDirectory::Load(db_);
+    if (!loaded.ok()) return loaded.status();
+    parties_ = std::move(loaded).value();
+  }
+  return &*parties_;
+}
+
+Status Writer::Resolve(Event& e) {
+  if (!IsPartyKind(e.kind) && e.kind != EventKind::kOpen && e.kind != EventKind::kRoundOpen &&
+      e.kind != EventKind::kValuation) {
+    return {};  // names no party
+  }
+  auto parties = Parties();
+  if (!parties.ok()) return parties.status();
   auto resolve = [&](std::string& name, std::string_view field) -> Status {
-    auto id = parties_.Resolve(name, field);
+    auto id = (*parties)->Resolve(name, field);
     if (!id.ok()) return id.status();
     name = *id;
     return {};
@@ -108,23 +120,26 @@ Status Writer::Resolve(Event& e) const {
   return {};
 }
 
-Status Writer::CheckParty(const Event& e) const {
+Status Writer::CheckParty(const Event& e) {
+  auto directory = Parties();
+  if (!directory.ok()) return directory.status();
+  const PartyDirectory& parties = **directory;
   if (e.kind == EventKind::kPartyAdd) {
-    if (parties_.HasId(e.party)) {
+    if (parties.HasId(e.party)) {
       return Status::Conflict("party", "party " + Quote(e.party) + " exists already");
     }
-    if (auto owner = parties_.OwnerOfAlias(e.party); !owner.empty()) {
+    if (auto owner = parties.OwnerOfAlias(e.party); !owner.empty()) {
       return Status::Conflict("party", Quote(e.party) + " is already an alias of " + owner);
     }
-    if (auto owner = parties_.OwnerOfAlias(e.name); !owner.empty()) {
+    if (auto owner = parties.OwnerOfAlias(e.name); !owner.empty()) {
       return Status::Conflict("name", Quote(e.name) + " already names party " + owner);
     }
   }
   for (const std::string& alias : e.aliases) {
-    if (auto owner = parties_.OwnerOfAlias(alias); !owner.empty()) {
+    if (auto owner = parties.OwnerOfAlias(alias); !owner.empty()) {
       return Status::Conflict("aliases", Quote(alias) + " already names party " + owner);
     }
-    if (parties_.HasId(alias) && alias != e.party) {
+    if (parties.HasId(alias) && alias != e.party) {
       return Status::Conflict("aliases", Quote(alias) + " is the id of another party");
     }
   }
@@ -416,11 +431,13 @@ Status Writer::Finish() {
 }
 
 void Writer::Remember(const Event& e) {
-  if (e.kind == EventKind::kPartyAdd) {
-    parties_.AddParty(e.party, e.name);
-    parties_.AddAlias(e.name, e.party);
+  if (parties_) {
+    if (e.kind == EventKind::kPartyAdd) {
+      parties_->AddParty(e.party, e.name);
+      parties_->AddAlias(e.name, e.party);
+    }
+    for (const std::string& alias : e.aliases) parties_->AddAlias(alias, e.party);
   }
-  for (const std::string& alias : e.aliases) parties_.AddAlias(alias, e.party);
 
   // Applying in order keeps a cached history exact; a back-dated event
   // would land out of order, so the history is read again when next needed.

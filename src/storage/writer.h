@@ -53,10 +53,12 @@ class Writer {
     date::sys_days latest{};
   };
 
-  Writer(SQLite::Database& db, Timestamp now, PartyDirectory parties);
+  Writer(SQLite::Database& db, Timestamp now);
+  // The party directory, read when an event first names a party.
+  Result<PartyDirectory*> Parties();
 
-  Status Resolve(Event& e) const;
-  Status CheckParty(const Event& e) const;
+  Status Resolve(Event& e);
+  Status CheckParty(const Event& e);
   Status CheckCommitment(const Event& e, const AppendOptions& options);
   Status CheckRound(const Event& e);
   Status CheckRetract(const Event& e);
@@ -89,7 +91,7 @@ class Writer {
 
   SQLite::Database& db_;
   Timestamp now_;
-  PartyDirectory parties_;
+  std::optional<PartyDirectory> parties_;
   std::optional<date::sys_days> stale_from_;  // checkpoints from this day on are stale
   std::int64_t head_seq_ = 0;
   std::string head_hash_;
