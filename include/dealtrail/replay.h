@@ -203,8 +203,9 @@ class Fold {
   // One commitment or round as of `as_of`, if it has been opened.
   std::optional<CommitmentPosition> Commitment(std::string_view id, date::sys_days as_of) const;
   std::optional<RoundPosition> Round(std::string_view id, date::sys_days as_of) const;
-  // The same, as of the construction date. The pointer is valid until the
-  // next call of the same function.
+  // The same, as of the construction date. The pointer stays valid for the
+  // fold's life; it shows the state as of the call, so look it up again
+  // after applying more events.
   const CommitmentPosition* FindCommitment(const std::string& id) const;
   const RoundPosition* FindRound(const std::string& id) const;
 

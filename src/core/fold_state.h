@@ -149,8 +149,10 @@ struct Fold::State {
   std::vector<std::string> ignored;
   std::int64_t applied = 0;
   date::sys_days last_day{};
-  mutable std::optional<CommitmentPosition> found_commitment;
-  mutable std::optional<RoundPosition> found_round;
+  // FindCommitment/FindRound results, one slot per id: a pointer stays valid
+  // for the fold's life and is refreshed by the next lookup of that id.
+  mutable std::unordered_map<std::string, CommitmentPosition> found_commitments;
+  mutable std::unordered_map<std::string, RoundPosition> found_rounds;
 
   fold::CommitmentState* FindCommitment(std::string_view id);
   fold::RoundState* FindRound(std::string_view id);

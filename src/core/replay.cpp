@@ -241,13 +241,19 @@ std::optional<RoundPosition> Fold::Round(std::string_view id, date::sys_days as_
 }
 
 const CommitmentPosition* Fold::FindCommitment(const std::string& id) const {
-  state_->found_commitment = Commitment(id, state_->default_as_of);
-  return state_->found_commitment ? &*state_->found_commitment : nullptr;
+  auto found = Commitment(id, state_->default_as_of);
+  if (!found) return nullptr;
+  CommitmentPosition& slot = state_->found_commitments[id];
+  slot = std::move(*found);
+  return &slot;
 }
 
 const RoundPosition* Fold::FindRound(const std::string& id) const {
-  state_->found_round = Round(id, state_->default_as_of);
-  return state_->found_round ? &*state_->found_round : nullptr;
+  auto found = Round(id, state_->default_as_of);
+  if (!found) return nullptr;
+  RoundPosition& slot = state_->found_rounds[id];
+  slot = std::move(*found);
+  return &slot;
 }
 
 Result<Positions> Fold::Finish(const PositionFilter& filter) const {
