@@ -137,12 +137,22 @@ Result<std::unique_ptr<SQLite::Database>> OpenLedgerFile(const std::string& path
     }
     if (version < 1) return NotALedger(path, "no schema");
     if (version < MaxSchemaVersion()) {
-      if (read_only) {
+      if (!read_only) {
+        DEALTRAIL_RETURN_IF_ERROR(Migrate(*db, version));
+        return db;
+      }
+      // A reader of an older ledger migrates it first (a migration only adds
+      // tables and views, never touches events), through a connection of its
+      // own, then reads as asked.
+      db.reset();
+      auto writer = OpenLedgerFile(path, /*read_only=*/false);
+      if (!writer.ok()) {
         return Status{StatusCode::kNotALedger, "",
                       path + ": the ledger has schema version " + std::to_string(version) +
-                          " and needs migrating; open it for writing once"};
+                          " and needs migrating, which failed: " + writer.status().message()};
       }
-      DEALTRAIL_RETURN_IF_ERROR(Migrate(*db, version));
+      writer->reset();
+      return OpenLedgerFile(path, /*read_only=*/true);
     }
     return db;
   } catch (const SQLite::Exception& e) {

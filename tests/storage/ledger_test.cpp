@@ -11,6 +11,7 @@
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/reader.h"
+#include "storage/schema.h"
 #include "test_support.h"
 
 namespace dealtrail {
@@ -140,6 +141,25 @@ TEST(LedgerOpen, RefusesFilesThatAreNotLedgers) {
         << opened.status().message();
     EXPECT_TRUE(ReadBytes(c.path) == before) << "opening changed the file";
   }
+}
+
+// A ledger made by an older dealtrail (schema version 1) is migrated when
+// first opened, even by a read-only command.
+TEST(LedgerOpen, AReaderMigratesAnOlderLedger) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(storage::Migrations().front().sql);
+    ASSERT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 1);
+  }
+  auto opened = Ledger::Open(path, FixedClock(kNow), /*read_only=*/true);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto positions = opened->Replay(ReplayQuery{});
+  ASSERT_TRUE(positions.ok()) << positions.status().ToString();
+  SQLite::Database db(path);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), CurrentSchemaVersion());
 }
 
 TEST_F(LedgerTest, RefusesANewerSchema) {
