@@ -13,17 +13,6 @@ set_target_properties(dealtrail_core PROPERTIES EXPORT_NAME core)
 set_target_properties(dealtrail_storage PROPERTIES EXPORT_NAME storage)
 set_target_properties(dealtrail_cli PROPERTIES EXPORT_NAME cli)
 
-# dealtrail_warnings (compile options for this build) reaches the static
-# libraries' link interfaces as $<LINK_ONLY:…>; it means nothing to a
-# consumer, so it is not part of the installed interface.
-foreach(target dealtrail_core dealtrail_storage)
-  get_target_property(interface ${target} INTERFACE_LINK_LIBRARIES)
-  if(interface)
-    list(REMOVE_ITEM interface "$<LINK_ONLY:dealtrail_warnings>")
-    set_target_properties(${target} PROPERTIES INTERFACE_LINK_LIBRARIES "${interface}")
-  endif()
-endforeach()
-
 # dealtrail::core and dealtrail::storage are the library (headers in
 # include/dealtrail); the CLI library has no public headers and is not
 # installed. dealtrail::dealtrail is the executable, and

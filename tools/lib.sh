@@ -7,7 +7,7 @@ DEALTRAIL_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DEALTRAIL_BUILD_PACKAGES=(
   cmake ninja-build g++ pkg-config
   libsqlite3-dev sqlite3 libsqlitecpp-dev libhowardhinnant-date-dev
-  libcli11-dev nlohmann-json3-dev libssl-dev
+  libcli11-dev nlohmann-json3-dev libsimdjson-dev libssl-dev
 )
 # Packages the tests need on top.
 # xmllint checks the timeline SVG; Chromium renders the HTML page headless

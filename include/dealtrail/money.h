@@ -23,20 +23,23 @@ class Currency {
   static std::optional<Currency> FromSymbol(std::string_view symbol);
   static Currency Usd();
 
-  std::string_view code() const { return code_; }
-  int exponent() const { return exponent_; }
+  std::string_view code() const;
+  int exponent() const;
   // The symbol used when formatting for people ("$" for USD), or "" if none.
   std::string_view symbol() const;
   // 10^exponent.
   std::int64_t MinorPerMajor() const;
 
-  friend bool operator==(const Currency& a, const Currency& b) { return a.code_ == b.code_; }
-  friend bool operator<(const Currency& a, const Currency& b) { return a.code_ < b.code_; }
+  // One row of the built-in table per currency, so equal currencies are the
+  // same pointer: a Currency is one word, cheap to copy and compare.
+  friend bool operator==(const Currency& a, const Currency& b) { return a.row_ == b.row_; }
+  friend bool operator<(const Currency& a, const Currency& b) { return a.code() < b.code(); }
+
+  struct Row;
 
  private:
-  Currency(std::string_view code, int exponent) : code_(code), exponent_(exponent) {}
-  std::string_view code_;  // points into the static table
-  int exponent_ = 2;
+  explicit Currency(const Row* row) : row_(row) {}
+  const Row* row_;
 };
 
 // How the stated figure bounds the true amount.

@@ -148,26 +148,75 @@ struct PositionFilter {
   Certainty min_certainty = Certainty::kRumored;
   // Only commitments from or to this party (and its pairs, rounds, party row).
   std::string party;
+  // The sections to compute. Leaving out the commitment list saves listing
+  // every commitment when only totals are wanted.
+  bool commitments = true;
+  bool pairs = true;
+  bool parties = true;
+  bool rounds = true;
 };
 
-// The streaming fold.
+// What the fold reads of an event. Text fields are views owned by the
+// caller and need only live during Fold::Apply, so a storage layer can feed
+// the fold straight from its row buffers.
+struct FoldEvent {
+  std::int64_t seq = 0;
+  EventKind kind = EventKind::kOpen;
+  PartialDate date;
+  std::string_view id, commitment, by, round, party, from, to, terms;
+  std::string_view source, url, note;
+  std::optional<date::sys_days> published;
+  std::optional<CommitmentKind> commitment_kind;
+  std::optional<Certainty> certainty;
+  std::optional<Amount> amount, conditional, target, pre_money, post_money;
+  std::optional<ValuationBasis> basis;
+
+  // Views into `e`, which must outlive the result.
+  static FoldEvent Of(const Event& e);
+};
+
+// The streaming fold. Memory grows with the commitments, rounds and
+// valuation reports seen, not with events; the state can be saved and
+// restored (replay checkpoints).
 class Fold {
  public:
+  Fold();
+  // A fold whose Finish(filter) and FindCommitment report as of `as_of`.
   explicit Fold(date::sys_days as_of);
   ~Fold();
   Fold(Fold&&) noexcept;
   Fold& operator=(Fold&&) noexcept;
 
-  // Applies one event. Party and retract events are ignored (the caller has
-  // already applied retractions). Fails only when a sum overflows 64 bits.
+  // Applies one event; events must come in (effective first day, seq)
+  // order, already filtered for known-at and retractions. Party and retract
+  // events are ignored. An event that cannot apply (its commitment or round
+  // is not open in view) is listed in Positions::ignored. Fails only when a
+  // sum overflows 64 bits.
+  Status Apply(const FoldEvent& e);
   Status Apply(const Event& e);
 
-  // The positions after every event applied so far.
+  // The positions as of `as_of` after every event applied so far.
+  Result<Positions> Finish(date::sys_days as_of, const PositionFilter& filter = {}) const;
+  // As of the date given at construction.
   Result<Positions> Finish(const PositionFilter& filter = {}) const;
 
-  // The current state of one commitment or round, or null if not open in view.
+  // One commitment or round as of `as_of`, if it has been opened.
+  std::optional<CommitmentPosition> Commitment(std::string_view id, date::sys_days as_of) const;
+  std::optional<RoundPosition> Round(std::string_view id, date::sys_days as_of) const;
+  // The same, as of the construction date. The pointer stays valid for the
+  // fold's life; it shows the state as of the call, so look it up again
+  // after applying more events.
   const CommitmentPosition* FindCommitment(const std::string& id) const;
   const RoundPosition* FindRound(const std::string& id) const;
+
+  // Events applied so far (ignored ones included).
+  std::int64_t events_applied() const;
+  // The last effective first day applied (the fold's position in time).
+  date::sys_days last_day() const;
+
+  // The whole state as bytes, and a fold continuing from them.
+  std::string Serialize() const;
+  static Result<Fold> Deserialize(std::string_view bytes);
 
  private:
   struct State;

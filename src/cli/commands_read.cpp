@@ -101,6 +101,7 @@ void AddReplay(CLI::App& app, Context& ctx) {
     std::string format = "table";
     std::string section = "commitments";
     CLI::Option* section_flag = nullptr;
+    bool no_checkpoints = false;
   };
   auto args = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand(
@@ -116,6 +117,8 @@ void AddReplay(CLI::App& app, Context& ctx) {
   args->section_flag =
       cmd->add_option("--section", args->section,
                       "with --format csv: commitments (default), pairs, parties or rounds");
+  cmd->add_flag("--no-checkpoints", args->no_checkpoints,
+                "read every event instead of starting from the nearest replay checkpoint");
   cmd->callback([&ctx, args] {
     ctx.command = "replay";
     if (args->section_flag->count() > 0 && args->format != "csv") {
@@ -147,6 +150,14 @@ void AddReplay(CLI::App& app, Context& ctx) {
       return;
     }
     query.filter.min_certainty = *level;
+    query.use_checkpoints = !args->no_checkpoints;
+    if (args->format == "csv") {
+      // One section is printed; compute only that one.
+      query.filter.commitments = args->section == "commitments";
+      query.filter.pairs = args->section == "pairs";
+      query.filter.parties = args->section == "parties";
+      query.filter.rounds = args->section == "rounds";
+    }
     auto ledger = ctx.Open(true);
     if (!ledger) return;
     if (!args->party.empty()) {

@@ -269,6 +269,29 @@ void AddImport(CLI::App& app, Context& ctx) {
       ctx.out << " (events " << summary->first_seq << "\xE2\x80\x93" << summary->last_seq << ")";
     }
     ctx.out << "; " << summary->already_present << " already present\n";
+    if (summary->checkpoints > 0) {
+      ctx.out << "built " << summary->checkpoints << " replay checkpoints\n";
+    }
+  });
+}
+
+void AddCheckpoint(CLI::App& app, Context& ctx) {
+  auto every = std::make_shared<std::int64_t>(0);
+  CLI::App* cmd = app.add_subcommand(
+      "checkpoint", "rebuild the replay checkpoints (imports of 100,000 events or more do it too)");
+  cmd->add_option("--every", *every,
+                  "events between checkpoints (default: an eighth of the ledger, at least 10,000)");
+  cmd->callback([&ctx, every] {
+    ctx.command = "checkpoint";
+    auto ledger = ctx.Open(false);
+    if (!ledger) return;
+    auto written = ledger->RebuildCheckpoints(*every);
+    if (!written.ok()) {
+      ctx.Fail(written.status());
+      return;
+    }
+    ctx.out << "built " << *written
+            << (*written == 1 ? " replay checkpoint" : " replay checkpoints") << "\n";
   });
 }
 
@@ -279,6 +302,7 @@ void AddWriteCommands(CLI::App& app, Context& ctx) {
   AddParty(app, ctx);
   AddRecord(app, ctx);
   AddImport(app, ctx);
+  AddCheckpoint(app, ctx);
 }
 
 }  // namespace dealtrail::cli

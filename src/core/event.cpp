@@ -2,7 +2,8 @@
 // canonical serialization and the hash chain.
 #include "dealtrail/event.h"
 
-#include <openssl/evp.h>
+#define OPENSSL_SUPPRESS_DEPRECATED  // SHA256_*: see Sha256Hex
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
@@ -207,23 +208,19 @@ Status CheckName(std::string_view field, std::string_view v) {
 
 enum Parts : unsigned { kWithSeq = 1, kWithId = 2, kWithRecorded = 4, kWithHash = 8 };
 
-std::string JsonString(std::string_view v) {
-  std::string out;
-  AppendJsonString(out, v);
-  return out;
-}
-
-// Calls fn(key, json_value) for each present field in canonical order. The
-// one definition of what an event says, used to serialize, hash and compare.
+// Calls fn(key, value, quoted) for each present field in canonical order:
+// `value` is the field's text, to be written as a JSON string when `quoted`
+// and as it is (a number, a list) otherwise. The one definition of what an
+// event says, used to serialize, hash and compare.
 template <typename Fn>
 void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
   auto text = [&](std::string_view key, std::string_view value) {
-    if (!value.empty()) fn(key, JsonString(value));
+    if (!value.empty()) fn(key, value, true);
   };
   auto money = [&](std::string_view key, const std::optional<Amount>& a) {
-    if (a) fn(key, JsonString(CanonicalAmount(*a)));
+    if (a) fn(key, CanonicalAmount(*a), true);
   };
-  if (parts & kWithSeq) fn("seq", std::to_string(e.seq));
+  if (parts & kWithSeq) fn("seq", std::to_string(e.seq), false);
   if (parts & kWithId) text("id", e.id);
   text("kind", KindName(e.kind));
   text("date", e.date.ToString());
@@ -238,7 +235,8 @@ void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
       if (i) list.push_back(',');
       AppendJsonString(list, e.aliases[i]);
     }
-    fn("aliases", list + "]");
+    list.push_back(']');
+    fn("aliases", list, false);
   }
   text("commitment", e.commitment);
   if (e.commitment_kind) text("commitment_kind", CommitmentKindName(*e.commitment_kind));
@@ -261,25 +259,44 @@ void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
   if (parts & kWithHash) text("hash", e.hash);
 }
 
-std::string Serialize(const Event& e, unsigned parts) {
-  std::string out = "{";
-  ForEachField(e, parts, [&](std::string_view key, const std::string& value) {
-    if (out.size() > 1) out.push_back(',');
-    AppendJsonString(out, key);
-    out.push_back(':');
-    out += value;
+void AppendSerialized(std::string& out, const Event& e, unsigned parts) {
+  out.push_back('{');
+  bool first = true;
+  ForEachField(e, parts, [&](std::string_view key, std::string_view value, bool quoted) {
+    if (!first) out.push_back(',');
+    first = false;
+    out.push_back('"');
+    out += key;  // keys are plain ASCII
+    out += "\":";
+    if (quoted) {
+      AppendJsonString(out, value);
+    } else {
+      out += value;
+    }
   });
   out.push_back('}');
+}
+
+std::string Serialize(const Event& e, unsigned parts) {
+  std::string out;
+  out.reserve(512);
+  AppendSerialized(out, e, parts);
   return out;
 }
 
+// SHA-256 through OpenSSL's direct SHA256_* functions. They are deprecated
+// in OpenSSL 3 in favour of EVP, but EVP loads its default provider on first
+// use — about six million instructions, more than the rest of recording an
+// event in a fresh process — and computes the same digest.
 std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr);
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(digest, &ctx);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(static_cast<std::size_t>(len) * 2, '0');
-  for (unsigned int i = 0; i < len; ++i) {
+  std::string out(2 * SHA256_DIGEST_LENGTH, '0');
+  for (std::size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 0xF];
   }
@@ -355,19 +372,16 @@ Status ValidateShape(const Event& e) {
   };
   for (const FieldSpec& f : kFields) {
     if ((f.allowed & bit) == 0 && present(f.name)) {
-      return Status::Invalid(std::string(f.name),
-                             "does not apply to " + AKindEvent(e.kind));
+      return Status::Invalid(std::string(f.name), "does not apply to " + AKindEvent(e.kind));
     }
     if ((f.required & bit) != 0 && !present(f.name)) {
-      return Status::Invalid(std::string(f.name),
-                             "missing: " + AKindEvent(e.kind) + " needs it");
+      return Status::Invalid(std::string(f.name), "missing: " + AKindEvent(e.kind) + " needs it");
     }
   }
   if ((e.kind == EventKind::kOpen || e.kind == EventKind::kRoundOpen ||
        e.kind == EventKind::kValuation) &&
       !e.certainty) {
-    return Status::Invalid("certainty",
-                           "missing: " + AKindEvent(e.kind) + " needs it");
+    return Status::Invalid("certainty", "missing: " + AKindEvent(e.kind) + " needs it");
   }
   if (e.kind == EventKind::kRevise && !e.amount && !e.conditional && !e.certainty &&
       e.round.empty() && e.terms.empty()) {
@@ -466,8 +480,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
     if (!seen.insert(spec->name).second) return Status::Invalid(name, "appears twice");
     if (value.empty() || name == "seq" || name == "hash" || name == "kind") continue;
     if ((spec->allowed & Bit(e.kind)) == 0) {
-      return Status::Invalid(name,
-                             "does not apply to " + AKindEvent(e.kind));
+      return Status::Invalid(name, "does not apply to " + AKindEvent(e.kind));
     }
     if (!IsValidUtf8(value)) return Status::Invalid(name, "expected UTF-8 text without NUL bytes");
     if (name == "id") {
@@ -553,8 +566,7 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
   }
   if (raw.aliases && !raw.aliases->empty()) {
     if (seen.count("aliases") == 0 && (FindField("aliases")->allowed & Bit(e.kind)) == 0) {
-      return Status::Invalid("aliases",
-                             "does not apply to " + AKindEvent(e.kind));
+      return Status::Invalid("aliases", "does not apply to " + AKindEvent(e.kind));
     }
     e.aliases = *raw.aliases;
   }
@@ -578,9 +590,11 @@ std::string CanonicalJson(const Event& e, bool with_hash) {
 }
 
 std::string ChainHash(std::string_view prev_hash, const Event& e) {
-  std::string data(prev_hash);
+  std::string data;
+  data.reserve(640);
+  data.append(prev_hash);
   data.push_back('\n');
-  data += Serialize(e, kWithSeq | kWithId | kWithRecorded);
+  AppendSerialized(data, e, kWithSeq | kWithId | kWithRecorded);
   return Sha256Hex(data);
 }
 
@@ -591,8 +605,8 @@ std::string DerivedEventId(const Event& e) {
 std::string FirstDifference(const Event& a, const Event& b) {
   std::vector<std::pair<std::string_view, std::string>> fa;
   std::vector<std::pair<std::string_view, std::string>> fb;
-  ForEachField(a, 0, [&](std::string_view k, std::string v) { fa.emplace_back(k, std::move(v)); });
-  ForEachField(b, 0, [&](std::string_view k, std::string v) { fb.emplace_back(k, std::move(v)); });
+  ForEachField(a, 0, [&](std::string_view k, std::string_view v, bool) { fa.emplace_back(k, v); });
+  ForEachField(b, 0, [&](std::string_view k, std::string_view v, bool) { fb.emplace_back(k, v); });
   if (fa == fb) return {};
   auto value = [](const auto& fields, std::string_view key) -> std::string {
     for (const auto& [k, v] : fields) {

@@ -12,12 +12,15 @@
 #include "core/text.h"
 
 namespace dealtrail {
-namespace {
 
-struct CurrencyRow {
+struct Currency::Row {
   std::string_view code;
   int exponent;
 };
+
+namespace {
+
+using CurrencyRow = Currency::Row;
 
 // Active ISO 4217 codes with minor units (funds and metals without minor
 // units are left out). Sorted by code for binary search.
@@ -104,7 +107,8 @@ std::string_view TrimView(std::string_view s) {
 bool ConsumeWord(std::string_view& s, std::string_view word) {
   if (s.size() < word.size()) return false;
   for (std::size_t i = 0; i < word.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(word[i])) return false;
+    if (std::tolower(static_cast<unsigned char>(s[i])) != static_cast<unsigned char>(word[i]))
+      return false;
   }
   // A word prefix must end at a non-letter ("upto" is not "up").
   if (std::isalpha(static_cast<unsigned char>(word.back())) && s.size() > word.size() &&
@@ -243,7 +247,7 @@ std::optional<Currency> Currency::FromCode(std::string_view code) {
   auto it = std::lower_bound(std::begin(kCurrencies), std::end(kCurrencies), code,
                              [](const CurrencyRow& r, std::string_view c) { return r.code < c; });
   if (it == std::end(kCurrencies) || it->code != code) return std::nullopt;
-  return Currency(it->code, it->exponent);
+  return Currency(&*it);
 }
 
 std::optional<Currency> Currency::FromSymbol(std::string_view symbol) {
@@ -253,16 +257,24 @@ std::optional<Currency> Currency::FromSymbol(std::string_view symbol) {
   return std::nullopt;
 }
 
-Currency Currency::Usd() { return Currency("USD", 2); }
+Currency Currency::Usd() {
+  static const Currency usd = *FromCode("USD");
+  return usd;
+}
+
+std::string_view Currency::code() const { return row_->code; }
+int Currency::exponent() const { return row_->exponent; }
 
 std::string_view Currency::symbol() const {
   for (const auto& [code, sym] : kFormatSymbols) {
-    if (code == code_) return sym;
+    if (code == row_->code) return sym;
   }
   return {};
 }
 
-std::int64_t Currency::MinorPerMajor() const { return kPow10[exponent_]; }
+std::int64_t Currency::MinorPerMajor() const {
+  return kPow10[static_cast<std::size_t>(row_->exponent)];
+}
 
 std::string_view BoundName(Bound b) {
   switch (b) {

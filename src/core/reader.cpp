@@ -3,8 +3,10 @@
 // report the same errors, located at "file:line".
 #include "dealtrail/reader.h"
 
+#include <simdjson.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <utility>
@@ -50,7 +52,7 @@ class JsonlReader : public EventReader {
       if (line_no_ == 1 && line.compare(0, kBom.size(), kBom) == 0) line.erase(0, kBom.size());
       if (!Trim(line).empty()) break;
     }
-    auto raw = ParseObject(line);
+    auto raw = ParseFast(line);
     if (!raw.ok()) return raw.status().At(Where());
     auto parsed = EventFromRaw(*raw);
     if (!parsed.ok()) return parsed.status().At(Where());
@@ -66,6 +68,75 @@ class JsonlReader : public EventReader {
  private:
   std::string Where(std::int64_t line) const { return name_ + ":" + std::to_string(line); }
   std::string Where() const { return Where(line_no_); }
+
+  // simdjson first: a well-formed line (nearly all of them) parses several
+  // times faster. On anything it refuses, the general parser below reads the
+  // line again, to report exactly what is wrong.
+  Result<RawEvent> ParseFast(const std::string& line) {
+    namespace sj = simdjson;
+    padded_.assign(line);
+    padded_.append(sj::SIMDJSON_PADDING, '\0');
+    RawEvent raw;
+    bool fallback = false;
+    std::vector<std::string_view> keys;
+    auto read = [&]() -> sj::error_code {
+      sj::ondemand::document doc;
+      SIMDJSON_TRY(parser_.iterate(padded_.data(), line.size(), padded_.size()).get(doc));
+      sj::ondemand::object object;
+      SIMDJSON_TRY(doc.get_object().get(object));
+      for (auto field : object) {
+        std::string_view key;
+        SIMDJSON_TRY(field.unescaped_key().get(key));
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          fallback = true;  // a duplicate key: the general path names it
+          return sj::SUCCESS;
+        }
+        keys.push_back(key);
+        sj::ondemand::value value;
+        SIMDJSON_TRY(field.value().get(value));
+        sj::ondemand::json_type type;
+        SIMDJSON_TRY(value.type().get(type));
+        if (type == sj::ondemand::json_type::null) continue;
+        if (type == sj::ondemand::json_type::string && key != "aliases" && key != "seq") {
+          std::string_view text;
+          SIMDJSON_TRY(value.get_string().get(text));
+          raw.fields.emplace_back(key, text);
+          continue;
+        }
+        if (key == "aliases" && type == sj::ondemand::json_type::array) {
+          std::vector<std::string> list;
+          sj::ondemand::array array;
+          SIMDJSON_TRY(value.get_array().get(array));
+          for (auto item : array) {
+            std::string_view name;
+            if (item.get_string().get(name) != sj::SUCCESS) {
+              fallback = true;
+              return sj::SUCCESS;
+            }
+            list.emplace_back(name);
+          }
+          raw.aliases = std::move(list);
+          continue;
+        }
+        if (key == "seq" && type == sj::ondemand::json_type::number) {
+          std::int64_t seq = 0;
+          if (value.get_int64().get(seq) == sj::SUCCESS) {
+            raw.fields.emplace_back(key, std::to_string(seq));
+            continue;
+          }
+        }
+        fallback = true;  // a value of the wrong type: the general path says which
+        return sj::SUCCESS;
+      }
+      // Anything after the object (another value, stray text) is refused by
+      // the general path, which says what it found.
+      const char* after = nullptr;
+      if (doc.current_location().get(after) == sj::SUCCESS) fallback = true;
+      return sj::SUCCESS;
+    };
+    if (read() != simdjson::SUCCESS || fallback) return ParseObject(line);
+    return raw;
+  }
 
   static Result<RawEvent> ParseObject(const std::string& line) {
     if (!IsValidUtf8(line)) {
@@ -134,6 +205,8 @@ class JsonlReader : public EventReader {
   std::int64_t line_no_ = 0;
   std::int64_t bytes_ = 0;
   std::int64_t events_ = 0;
+  simdjson::ondemand::parser parser_;
+  std::string padded_;  // the line and simdjson's padding
 };
 
 class CsvReader : public EventReader {

@@ -1,80 +1,94 @@
 // The replay fold: events in (effective first day, seq) order in, positions
-// out. Status changes need an open commitment; revisions and fundings apply
-// whatever the status, because a tranche paid stays paid.
+// out. The state is compact (fold_state.h); positions are materialized only
+// for the sections asked for.
 #include "dealtrail/replay.h"
 
 #include <algorithm>
 #include <map>
-#include <tuple>
-#include <unordered_map>
+
+#include "core/fold_state.h"
 
 namespace dealtrail {
 namespace {
 
 constexpr std::size_t kMaxIgnored = 100;
 
-// Sums intervals per currency.
+// Sums intervals per currency, in currency-code order.
 class PerCurrency {
  public:
   Status Add(const Interval& i) {
-    auto it = sums_.find(i.currency.code());
-    if (it == sums_.end()) {
-      sums_.emplace(i.currency.code(), i);
-      return {};
+    for (Interval& sum : sums_) {
+      if (sum.currency == i.currency) {
+        auto added = dealtrail::Add(sum, i);
+        if (!added.ok()) return added.status();
+        sum = *added;
+        return {};
+      }
     }
-    auto sum = dealtrail::Add(it->second, i);
-    if (!sum.ok()) return sum.status();
-    it->second = *sum;
+    sums_.push_back(i);
+    std::sort(sums_.begin(), sums_.end(),
+              [](const Interval& a, const Interval& b) { return a.currency < b.currency; });
     return {};
   }
-  std::vector<Interval> List() const {
-    std::vector<Interval> out;
-    for (const auto& [code, sum] : sums_) out.push_back(sum);
-    return out;
-  }
-  std::optional<Interval> Find(std::string_view code) const {
-    auto it = sums_.find(code);
-    if (it == sums_.end()) return std::nullopt;
-    return it->second;
+  const std::vector<Interval>& List() const { return sums_; }
+  std::optional<Interval> Find(Currency c) const {
+    for (const Interval& sum : sums_) {
+      if (sum.currency == c) return sum;
+    }
+    return std::nullopt;
   }
 
  private:
-  std::map<std::string_view, Interval> sums_;
+  std::vector<Interval> sums_;  // a handful of currencies at most
 };
 
 struct FlowSums {
   PerCurrency committed;
   PerCurrency funded;
   PerCurrency outstanding;
+  Status Add(const Interval& exposure, const Interval& funded_i, const Interval& outstanding_i) {
+    DEALTRAIL_RETURN_IF_ERROR(committed.Add(exposure));
+    DEALTRAIL_RETURN_IF_ERROR(funded.Add(funded_i));
+    return outstanding.Add(outstanding_i);
+  }
   Flow ToFlow() const { return {committed.List(), funded.List(), outstanding.List()}; }
 };
 
-struct RoundState {
-  RoundPosition position;
-  std::vector<ValuationReport> reports;
-};
-
-ValuationView ViewOf(const std::vector<ValuationReport>& reports, ValuationBasis basis,
-                     Certainty min_certainty) {
-  std::vector<ValuationReport> picked;
-  for (const ValuationReport& r : reports) {
-    if (r.basis == basis && r.certainty >= min_certainty) picked.push_back(r);
+ValuationView ViewOf(const std::vector<fold::ReportState>& reports, ValuationBasis basis,
+                     Certainty min_certainty, const fold::Interner& names) {
+  std::vector<const fold::ReportState*> picked;
+  for (const fold::ReportState& r : reports) {
+    if (r.basis == basis && r.certainty >= min_certainty) picked.push_back(&r);
   }
   // Newest first: by effective date, then by recording order.
-  std::sort(picked.begin(), picked.end(), [](const ValuationReport& a, const ValuationReport& b) {
-    return std::pair(a.date.first(), a.seq) > std::pair(b.date.first(), b.seq);
-  });
+  std::sort(picked.begin(), picked.end(),
+            [](const fold::ReportState* a, const fold::ReportState* b) {
+              if (a->date.first() != b->date.first()) return a->date.first() > b->date.first();
+              return a->seq > b->seq;
+            });
   ValuationView view;
-  if (!picked.empty()) {
-    view.latest = picked.front();
-    view.others.assign(picked.begin() + 1, picked.end());
+  for (const fold::ReportState* r : picked) {
+    if (!view.latest) {
+      view.latest = fold::Materialize(*r, names);
+    } else {
+      view.others.push_back(fold::Materialize(*r, names));
+    }
   }
   return view;
 }
 
-ValuationReport ReportOf(const Event& e, ValuationBasis basis, const Amount& amount,
-                         Certainty certainty) {
-  return ValuationReport{basis, amount, certainty, e.date, e.source, e.id, e.seq};
+RoundPosition RoundPositionOf(const fold::RoundState& r, const fold::Interner& names,
+                              date::sys_days as_of) {
+  RoundPosition p;
+  p.id = names.View(r.id);
+  p.party = names.View(r.party);
+  p.closed = r.closed;
+  p.certainty = r.certainty;
+  p.target = r.target;
+  p.terms = names.View(r.terms);
+  p.opened = r.opened;
+  p.in_effect = r.latest_end > as_of ? InEffect::kPossibly : InEffect::kDefinitely;
+  return p;
 }
 
 }  // namespace
@@ -99,322 +113,324 @@ std::string_view InEffectName(InEffect e) {
   return e == InEffect::kDefinitely ? "definitely" : "possibly";
 }
 
-struct Fold::State {
-  date::sys_days as_of;
-  std::unordered_map<std::string, CommitmentPosition> commitments;
-  std::unordered_map<std::string, RoundState> rounds;
-  std::map<std::string, std::vector<ValuationReport>> party_valuations;
-  std::vector<std::string> ignored;
+FoldEvent FoldEvent::Of(const Event& e) {
+  FoldEvent f;
+  f.seq = e.seq;
+  f.kind = e.kind;
+  f.date = e.date;
+  f.id = e.id;
+  f.commitment = e.commitment;
+  f.by = e.by;
+  f.round = e.round;
+  f.party = e.party;
+  f.from = e.from;
+  f.to = e.to;
+  f.terms = e.terms;
+  f.source = e.source.outlet;
+  f.url = e.source.url;
+  f.note = e.source.note;
+  f.published = e.source.published;
+  f.commitment_kind = e.commitment_kind;
+  f.certainty = e.certainty;
+  f.amount = e.amount;
+  f.conditional = e.conditional;
+  f.target = e.target;
+  f.pre_money = e.pre_money;
+  f.post_money = e.post_money;
+  f.basis = e.basis;
+  return f;
+}
 
-  void Ignore(const Event& e, std::string_view why) {
-    if (ignored.size() < kMaxIgnored) ignored.push_back(e.id + ": " + std::string(why));
-  }
-  void Touch(CommitmentPosition& c, const Event& e) const {
-    ++c.version;
-    c.last_seq = e.seq;
-    c.last_change = e.date;
-    if (e.date.last() > as_of) c.in_effect = InEffect::kPossibly;
-  }
-  void Touch(RoundPosition& r, const Event& e) const {
-    if (e.date.last() > as_of) r.in_effect = InEffect::kPossibly;
-  }
-};
+fold::CommitmentState* Fold::State::FindCommitment(std::string_view id) {
+  const std::int32_t i = commitment_index.Get(names.Find(id));
+  return i < 0 ? nullptr : &commitments[static_cast<std::size_t>(i)];
+}
 
-Fold::Fold(date::sys_days as_of) : state_(std::make_unique<State>()) { state_->as_of = as_of; }
+fold::RoundState* Fold::State::FindRound(std::string_view id) {
+  const std::int32_t i = round_index.Get(names.Find(id));
+  return i < 0 ? nullptr : &rounds[static_cast<std::size_t>(i)];
+}
+
+void Fold::State::Ignore(const FoldEvent& e, std::string_view why) {
+  if (ignored.size() < kMaxIgnored) ignored.push_back(std::string(e.id) + ": " + std::string(why));
+}
+
+Fold::Fold() : state_(std::make_unique<State>()) {}
+Fold::Fold(date::sys_days as_of) : Fold() { state_->default_as_of = as_of; }
 Fold::~Fold() = default;
 Fold::Fold(Fold&&) noexcept = default;
 Fold& Fold::operator=(Fold&&) noexcept = default;
 
-Status Fold::Apply(const Event& e) {
+std::int64_t Fold::events_applied() const { return state_->applied; }
+date::sys_days Fold::last_day() const { return state_->last_day; }
+
+Status Fold::Apply(const Event& e) { return Apply(FoldEvent::Of(e)); }
+
+Status Fold::Apply(const FoldEvent& e) {
   State& s = *state_;
   if (IsPartyKind(e.kind) || e.kind == EventKind::kRetract) return {};
+  ++s.applied;
+  s.last_day = e.date.first();
 
   if (IsCommitmentKind(e.kind)) {
-    auto it = s.commitments.find(e.commitment);
+    fold::CommitmentState* c = s.FindCommitment(e.commitment);
     if (e.kind == EventKind::kOpen) {
-      if (it != s.commitments.end()) {
-        s.Ignore(e, "commitment " + e.commitment + " is already open");
+      if (c != nullptr) {
+        s.Ignore(e, "commitment " + std::string(e.commitment) + " is already open");
         return {};
       }
-      CommitmentPosition c;
-      c.id = e.commitment;
-      c.kind = *e.commitment_kind;
-      c.from = e.from;
-      c.to = e.to;
-      c.currency = e.amount->currency;
-      c.certainty = *e.certainty;
-      c.stated = *e.amount;
-      c.committed = Interval::Of(*e.amount);
-      c.funded = Interval::Zero(c.currency);
-      c.stated_conditional = e.conditional;
-      c.round = e.round;
-      c.terms = e.terms;
-      c.opened = e.date;
-      s.Touch(c, e);
-      s.commitments.emplace(c.id, std::move(c));
+      s.commitments.push_back(fold::OpenCommitment(e, s.names));
+      s.commitment_index.Set(s.commitments.back().id,
+                             static_cast<std::int32_t>(s.commitments.size() - 1));
       return {};
     }
-    if (it == s.commitments.end()) {
-      s.Ignore(e, "commitment " + e.commitment + " is not open in this view");
+    if (c == nullptr) {
+      s.Ignore(e, "commitment " + std::string(e.commitment) + " is not open in this view");
       return {};
     }
-    CommitmentPosition& c = it->second;
-    const bool open = c.status == CommitmentStatus::kOpen;
-    switch (e.kind) {
-      case EventKind::kRevise:
-        if (e.amount) {
-          c.stated = *e.amount;
-          c.committed = Interval::Of(*e.amount);
-        }
-        if (e.conditional) c.stated_conditional = e.conditional;
-        if (e.certainty) c.certainty = *e.certainty;
-        if (!e.round.empty()) c.round = e.round;
-        if (!e.terms.empty()) c.terms = e.terms;
-        break;
-      case EventKind::kFund: {
-        auto sum = Add(c.funded, Interval::Of(*e.amount));
-        if (!sum.ok()) return sum.status().At(e.id);
-        c.funded = *sum;
-        break;
+    const bool replacement = e.kind == EventKind::kSupersede && s.FindCommitment(e.by) != nullptr;
+    auto applied = fold::ApplyToCommitment(*c, e, replacement, s.names);
+    if (!applied.ok()) return applied.status();
+    if (!*applied) {
+      if (c->status != CommitmentStatus::kOpen) {
+        s.Ignore(e, "commitment " + std::string(e.commitment) + " is already " +
+                        std::string(StatusName(c->status)));
+      } else {
+        s.Ignore(e, "replacement " + std::string(e.by) + " is not in this view");
       }
-      case EventKind::kSupersede:
-      case EventKind::kCancel:
-      case EventKind::kExpire:
-      case EventKind::kComplete:
-        if (!open) {
-          s.Ignore(e, "commitment " + c.id + " is already " + std::string(StatusName(c.status)));
-          return {};
-        }
-        // A replacement whose opening was retracted replaces nothing.
-        if (e.kind == EventKind::kSupersede && s.commitments.count(e.by) == 0) {
-          s.Ignore(e, "replacement " + e.by + " is not in this view");
-          return {};
-        }
-        c.status = e.kind == EventKind::kSupersede ? CommitmentStatus::kSuperseded
-                   : e.kind == EventKind::kCancel  ? CommitmentStatus::kCancelled
-                   : e.kind == EventKind::kExpire  ? CommitmentStatus::kExpired
-                                                   : CommitmentStatus::kCompleted;
-        if (e.kind == EventKind::kSupersede) c.superseded_by = e.by;
-        if (e.certainty) c.certainty = std::max(c.certainty, *e.certainty);
-        break;
-      default:
-        break;
     }
-    s.Touch(c, e);
     return {};
   }
 
-  if (IsRoundKind(e.kind)) {
-    auto it = s.rounds.find(e.round);
+  if (IsRoundKind(e.kind) || (e.kind == EventKind::kValuation && !e.round.empty())) {
+    fold::RoundState* r = s.FindRound(e.round);
     if (e.kind == EventKind::kRoundOpen) {
-      if (it != s.rounds.end()) {
-        s.Ignore(e, "round " + e.round + " is already open");
+      if (r != nullptr) {
+        s.Ignore(e, "round " + std::string(e.round) + " is already open");
         return {};
       }
-      it = s.rounds.emplace(e.round, RoundState{}).first;
-      RoundPosition& r = it->second.position;
-      r.id = e.round;
-      r.party = e.party;
-      r.opened = e.date;
-      r.certainty = *e.certainty;
-    } else if (it == s.rounds.end()) {
-      s.Ignore(e, "round " + e.round + " is not open in this view");
+      s.rounds.push_back(fold::OpenRound(e, s.names));
+      s.round_index.Set(s.rounds.back().id, static_cast<std::int32_t>(s.rounds.size() - 1));
+      r = &s.rounds.back();
+    } else if (r == nullptr) {
+      s.Ignore(e, "round " + std::string(e.round) + " is not open in this view");
       return {};
     }
-    RoundState& rs = it->second;
-    RoundPosition& r = rs.position;
-    if (e.kind == EventKind::kRoundClose) {
-      r.closed = true;
-    } else {
-      if (e.certainty) r.certainty = *e.certainty;
-      if (e.target) r.target = e.target;
-      if (!e.terms.empty()) r.terms = e.terms;
-      if (e.pre_money) {
-        rs.reports.push_back(ReportOf(e, ValuationBasis::kPreMoney, *e.pre_money, r.certainty));
-      }
-      if (e.post_money) {
-        rs.reports.push_back(ReportOf(e, ValuationBasis::kPostMoney, *e.post_money, r.certainty));
-      }
-    }
-    s.Touch(r, e);
+    fold::ApplyToRound(*r, e, s.names);
     return {};
   }
 
   if (e.kind == EventKind::kValuation) {
-    const ValuationReport report = ReportOf(e, *e.basis, *e.amount, *e.certainty);
-    if (e.round.empty()) {
-      s.party_valuations[e.party].push_back(report);
-      return {};
-    }
-    auto it = s.rounds.find(e.round);
-    if (it == s.rounds.end()) {
-      s.Ignore(e, "round " + e.round + " is not open in this view");
-      return {};
-    }
-    it->second.reports.push_back(report);
-    s.Touch(it->second.position, e);
+    s.party_reports[s.names.Intern(e.party)].push_back(
+        fold::ReportOf(e, *e.basis, *e.amount, *e.certainty, s.names));
   }
   return {};
 }
 
+std::optional<CommitmentPosition> Fold::Commitment(std::string_view id,
+                                                   date::sys_days as_of) const {
+  const fold::CommitmentState* c = state_->FindCommitment(id);
+  if (c == nullptr) return std::nullopt;
+  return fold::Materialize(*c, state_->names, as_of);
+}
+
+std::optional<RoundPosition> Fold::Round(std::string_view id, date::sys_days as_of) const {
+  const fold::RoundState* r = state_->FindRound(id);
+  if (r == nullptr) return std::nullopt;
+  return RoundPositionOf(*r, state_->names, as_of);
+}
+
 const CommitmentPosition* Fold::FindCommitment(const std::string& id) const {
-  auto it = state_->commitments.find(id);
-  return it == state_->commitments.end() ? nullptr : &it->second;
+  auto found = Commitment(id, state_->default_as_of);
+  if (!found) return nullptr;
+  CommitmentPosition& slot = state_->found_commitments[id];
+  slot = std::move(*found);
+  return &slot;
 }
 
 const RoundPosition* Fold::FindRound(const std::string& id) const {
-  auto it = state_->rounds.find(id);
-  return it == state_->rounds.end() ? nullptr : &it->second.position;
+  auto found = Round(id, state_->default_as_of);
+  if (!found) return nullptr;
+  RoundPosition& slot = state_->found_rounds[id];
+  slot = std::move(*found);
+  return &slot;
 }
 
 Result<Positions> Fold::Finish(const PositionFilter& filter) const {
+  return Finish(state_->default_as_of, filter);
+}
+
+Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filter) const {
   const State& s = *state_;
+  const fold::Interner& names = s.names;
   Positions out;
-  out.as_of = s.as_of;
+  out.as_of = as_of;
   out.ignored = s.ignored;
+  const fold::Sym party = filter.party.empty() ? fold::kNone : names.Find(filter.party);
+  if (!filter.party.empty() && party == fold::kNone) {
+    // A party the fold never saw: nothing involves it.
+    return out;
+  }
 
-  auto visible = [&](const CommitmentPosition& c) { return c.certainty >= filter.min_certainty; };
-  auto involves = [&](const CommitmentPosition& c) {
-    return filter.party.empty() || c.from == filter.party || c.to == filter.party;
+  // Every commitment at or above the certainty, with its status as shown
+  // (superseded only by a commitment left out: still open) and amounts.
+  struct Shown {
+    const fold::CommitmentState* state;
+    CommitmentStatus status;
+    Interval committed;
+    Interval outstanding;
+    bool involves;
   };
-
-  // Every commitment at or above the certainty; the party filter picks from
-  // these, but rounds count all their participants.
-  std::vector<CommitmentPosition> shown;
-  for (const auto& [id, stored] : s.commitments) {
-    if (!visible(stored)) continue;
-    CommitmentPosition c = stored;
-    if (c.status == CommitmentStatus::kSuperseded) {
-      auto by = s.commitments.find(c.superseded_by);
-      if (by != s.commitments.end() && !visible(by->second)) {
-        c.status = CommitmentStatus::kOpen;  // superseded only by a report left out
-        c.superseded_by.clear();
+  auto visible = [&](const fold::CommitmentState& c) {
+    return c.certainty >= filter.min_certainty;
+  };
+  std::vector<Shown> shown;
+  for (const fold::CommitmentState& c : s.commitments) {
+    if (!visible(c)) continue;
+    CommitmentStatus status = c.status;
+    if (status == CommitmentStatus::kSuperseded) {
+      const std::int32_t by = s.commitment_index.Get(c.superseded_by);
+      if (by >= 0 && !visible(s.commitments[static_cast<std::size_t>(by)])) {
+        status = CommitmentStatus::kOpen;
       }
     }
-    if (c.status == CommitmentStatus::kOpen) {
-      c.outstanding = Remaining(c.committed, c.funded);
-      c.conditional = c.stated_conditional ? Min(Interval::Of(*c.stated_conditional), c.outstanding)
-                                           : Interval::Zero(c.currency);
-    } else {
-      c.outstanding = Interval::Zero(c.currency);
-      c.conditional = Interval::Zero(c.currency);
-    }
-    shown.push_back(std::move(c));
+    const Interval committed = Interval::Of(Amount{c.stated.minor, c.currency, c.stated.bound});
+    const Interval outstanding = status == CommitmentStatus::kOpen ? Remaining(committed, c.funded)
+                                                                   : Interval::Zero(c.currency);
+    const bool involves = party == fold::kNone || c.from == party || c.to == party;
+    shown.push_back(Shown{&c, status, committed, outstanding, involves});
   }
-  std::sort(shown.begin(), shown.end(),
-            [](const CommitmentPosition& a, const CommitmentPosition& b) {
-              if (a.opened.first() != b.opened.first()) return a.opened.first() < b.opened.first();
-              return a.id < b.id;
-            });
-
-  for (const CommitmentPosition& c : shown) {
-    if (involves(c)) out.commitments.push_back(c);
+  // Listed commitments and round participants come by opening date, then id.
+  if (filter.commitments || filter.rounds) {
+    std::sort(shown.begin(), shown.end(), [&](const Shown& a, const Shown& b) {
+      if (a.state->opened != b.state->opened) return a.state->opened < b.state->opened;
+      return names.View(a.state->id) < names.View(b.state->id);
+    });
   }
-  auto live = [](const CommitmentPosition& c) {
-    return c.status == CommitmentStatus::kOpen || c.status == CommitmentStatus::kCompleted;
+  auto exposure = [](const Shown& c) -> const Interval& {
+    const bool live =
+        c.status == CommitmentStatus::kOpen || c.status == CommitmentStatus::kCompleted;
+    return live ? c.committed : c.state->funded;
   };
 
-  // Pairs and parties from the commitments shown.
-  struct PairSums {
-    FlowSums a_to_b;
-    FlowSums b_to_a;
-  };
-  std::map<std::pair<std::string, std::string>, PairSums> pairs;
-  std::map<std::string, std::pair<FlowSums, FlowSums>> parties;  // out, in
-  for (const CommitmentPosition& c : out.commitments) {
-    const Interval& exposure = live(c) ? c.committed : c.funded;
-    const bool forward = c.from < c.to;
-    PairSums& p = pairs[forward ? std::pair{c.from, c.to} : std::pair{c.to, c.from}];
-    for (FlowSums* f :
-         {forward ? &p.a_to_b : &p.b_to_a, &parties[c.from].first, &parties[c.to].second}) {
-      DEALTRAIL_RETURN_IF_ERROR(f->committed.Add(exposure));
-      DEALTRAIL_RETURN_IF_ERROR(f->funded.Add(c.funded));
-      DEALTRAIL_RETURN_IF_ERROR(f->outstanding.Add(c.outstanding));
-    }
-  }
-  std::map<std::string, PerCurrency> raised;
-  for (const CommitmentPosition& c : shown) {
-    if (!c.round.empty()) {
-      DEALTRAIL_RETURN_IF_ERROR(raised[c.round].Add(live(c) ? c.committed : c.funded));
-    }
-  }
-  for (const auto& [key, sums] : pairs) {
-    PairPosition p;
-    p.a = key.first;
-    p.b = key.second;
-    p.a_to_b = sums.a_to_b.ToFlow();
-    p.b_to_a = sums.b_to_a.ToFlow();
-    // Net per currency over the currencies either direction uses.
-    std::map<std::string_view, std::pair<Interval, Interval>> by_currency;
-    for (const Interval& i : p.a_to_b.committed) {
-      by_currency.emplace(i.currency.code(), std::pair{i, Interval::Zero(i.currency)});
-    }
-    for (const Interval& i : p.b_to_a.committed) {
-      auto [it, inserted] =
-          by_currency.emplace(i.currency.code(), std::pair{Interval::Zero(i.currency), i});
-      if (!inserted) it->second.second = i;
-    }
-    for (const auto& [code, both] : by_currency) {
-      auto net = Subtract(both.first, both.second);
-      if (!net.ok()) return net.status();
-      p.net.push_back(*net);
-    }
-    out.pairs.push_back(std::move(p));
-  }
-  for (auto& [party, flows] : parties) {
-    if (!filter.party.empty() && party != filter.party) continue;
-    PartyPosition p;
-    p.party = party;
-    p.out = flows.first.ToFlow();
-    p.in = flows.second.ToFlow();
-    out.parties.push_back(std::move(p));
-  }
-  // Valuations reported outside rounds also give a party a row.
-  for (const auto& [party, reports] : s.party_valuations) {
-    if (!filter.party.empty() && party != filter.party) continue;
-    auto it = std::find_if(out.parties.begin(), out.parties.end(),
-                           [&](const PartyPosition& p) { return p.party == party; });
-    if (it == out.parties.end()) {
-      PartyPosition p;
-      p.party = party;
-      it = out.parties.insert(std::upper_bound(out.parties.begin(), out.parties.end(), party,
-                                               [](const std::string& id, const PartyPosition& q) {
-                                                 return id < q.party;
-                                               }),
-                              std::move(p));
-    }
-    it->pre_money = ViewOf(reports, ValuationBasis::kPreMoney, filter.min_certainty);
-    it->post_money = ViewOf(reports, ValuationBasis::kPostMoney, filter.min_certainty);
-  }
-
-  for (const auto& [id, rs] : s.rounds) {
-    RoundPosition r = rs.position;
-    if (r.certainty < filter.min_certainty) continue;
-    bool touches_party = r.party == filter.party;
-    for (const CommitmentPosition& c : shown) {
-      if (c.round != id) continue;
-      r.participants.push_back(c.id);
-      touches_party = touches_party || involves(c);
-    }
-    if (!filter.party.empty() && !touches_party) continue;
-    auto it = raised.find(id);
-    if (it != raised.end()) r.raised = it->second.List();
-    if (r.target) {
-      Interval raised_here = Interval::Zero(r.target->currency);
-      if (it != raised.end()) {
-        if (auto found = it->second.Find(r.target->currency.code())) raised_here = *found;
+  if (filter.commitments) {
+    for (const Shown& c : shown) {
+      if (!c.involves) continue;
+      CommitmentPosition p = fold::Materialize(*c.state, names, as_of);
+      if (p.status != c.status) {
+        p.status = c.status;
+        p.superseded_by.clear();
+        fold::DeriveAmounts(p);
       }
-      r.unallocated = Remaining(Interval::Of(*r.target), raised_here);
+      out.commitments.push_back(std::move(p));
     }
-    r.pre_money = ViewOf(rs.reports, ValuationBasis::kPreMoney, filter.min_certainty);
-    r.post_money = ViewOf(rs.reports, ValuationBasis::kPostMoney, filter.min_certainty);
-    out.rounds.push_back(std::move(r));
   }
-  std::sort(out.rounds.begin(), out.rounds.end(),
-            [](const RoundPosition& a, const RoundPosition& b) {
-              if (a.opened.first() != b.opened.first()) return a.opened.first() < b.opened.first();
-              return a.id < b.id;
-            });
+
+  // Pairs and parties from the commitments shown for the party filter.
+  if (filter.pairs || filter.parties) {
+    std::map<std::pair<std::string_view, std::string_view>, std::pair<FlowSums, FlowSums>> pairs;
+    std::map<std::string_view, std::pair<FlowSums, FlowSums>> parties;  // out, in
+    for (const Shown& c : shown) {
+      if (!c.involves) continue;
+      const std::string_view from = names.View(c.state->from);
+      const std::string_view to = names.View(c.state->to);
+      const Interval& e = exposure(c);
+      if (filter.pairs) {
+        const bool forward = from < to;
+        auto& sums = pairs[forward ? std::pair{from, to} : std::pair{to, from}];
+        DEALTRAIL_RETURN_IF_ERROR(
+            (forward ? sums.first : sums.second).Add(e, c.state->funded, c.outstanding));
+      }
+      if (filter.parties) {
+        DEALTRAIL_RETURN_IF_ERROR(parties[from].first.Add(e, c.state->funded, c.outstanding));
+        DEALTRAIL_RETURN_IF_ERROR(parties[to].second.Add(e, c.state->funded, c.outstanding));
+      }
+    }
+    for (const auto& [key, sums] : pairs) {
+      PairPosition p;
+      p.a = key.first;
+      p.b = key.second;
+      p.a_to_b = sums.first.ToFlow();
+      p.b_to_a = sums.second.ToFlow();
+      // Net per currency over the currencies either direction uses.
+      std::vector<Currency> currencies;
+      for (const Interval& i : p.a_to_b.committed) currencies.push_back(i.currency);
+      for (const Interval& i : p.b_to_a.committed) {
+        if (std::find(currencies.begin(), currencies.end(), i.currency) == currencies.end()) {
+          currencies.push_back(i.currency);
+        }
+      }
+      std::sort(currencies.begin(), currencies.end());
+      for (const Currency cur : currencies) {
+        auto net = Subtract(sums.first.committed.Find(cur).value_or(Interval::Zero(cur)),
+                            sums.second.committed.Find(cur).value_or(Interval::Zero(cur)));
+        if (!net.ok()) return net.status();
+        p.net.push_back(*net);
+      }
+      out.pairs.push_back(std::move(p));
+    }
+    if (filter.parties) {
+      // Valuations reported outside rounds also give a party a row.
+      std::map<std::string_view, const std::vector<fold::ReportState>*> reports;
+      for (const auto& [sym, list] : s.party_reports) reports[names.View(sym)] = &list;
+      for (const auto& [id, list] : reports) parties.try_emplace(id);
+      for (const auto& [id, flows] : parties) {
+        if (party != fold::kNone && id != filter.party) continue;
+        PartyPosition p;
+        p.party = id;
+        p.out = flows.first.ToFlow();
+        p.in = flows.second.ToFlow();
+        auto r = reports.find(id);
+        if (r != reports.end()) {
+          p.pre_money = ViewOf(*r->second, ValuationBasis::kPreMoney, filter.min_certainty, names);
+          p.post_money =
+              ViewOf(*r->second, ValuationBasis::kPostMoney, filter.min_certainty, names);
+        }
+        out.parties.push_back(std::move(p));
+      }
+    }
+  }
+
+  if (filter.rounds) {
+    // Rounds count every participant, whatever the party filter.
+    struct Participation {
+      std::vector<std::string_view> ids;
+      PerCurrency raised;
+      bool involves = false;
+    };
+    std::unordered_map<fold::Sym, Participation> by_round;
+    for (const Shown& c : shown) {
+      if (c.state->round == fold::kNone) continue;
+      Participation& p = by_round[c.state->round];
+      p.ids.push_back(names.View(c.state->id));
+      DEALTRAIL_RETURN_IF_ERROR(p.raised.Add(exposure(c)));
+      p.involves = p.involves || c.involves;
+    }
+    const Participation none;
+    for (const fold::RoundState& r : s.rounds) {
+      if (r.certainty < filter.min_certainty) continue;
+      auto it = by_round.find(r.id);
+      const Participation& part = it == by_round.end() ? none : it->second;
+      if (party != fold::kNone && r.party != party && !part.involves) continue;
+      RoundPosition p = RoundPositionOf(r, names, as_of);
+      p.participants.assign(part.ids.begin(), part.ids.end());
+      p.raised = part.raised.List();
+      if (p.target) {
+        p.unallocated = Remaining(
+            Interval::Of(*p.target),
+            part.raised.Find(p.target->currency).value_or(Interval::Zero(p.target->currency)));
+      }
+      p.pre_money = ViewOf(r.reports, ValuationBasis::kPreMoney, filter.min_certainty, names);
+      p.post_money = ViewOf(r.reports, ValuationBasis::kPostMoney, filter.min_certainty, names);
+      out.rounds.push_back(std::move(p));
+    }
+    std::sort(out.rounds.begin(), out.rounds.end(),
+              [](const RoundPosition& a, const RoundPosition& b) {
+                if (a.opened.first() != b.opened.first())
+                  return a.opened.first() < b.opened.first();
+                return a.id < b.id;
+              });
+  }
   return out;
 }
 

@@ -26,16 +26,35 @@ int Digits(std::string_view s, std::size_t pos, std::size_t n) {
 constexpr int kMinYear = 1900;
 constexpr int kMaxYear = 2999;
 
+// Digits written by hand: dates and times are formatted for every event
+// recorded, hashed and stored, and printf costs more than the rest.
+char* PutDigits(char* out, unsigned v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    out[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return out + width;
+}
+
 std::string TwoDigits(unsigned v) {
-  char buf[4];
-  std::snprintf(buf, sizeof buf, "%02u", v % 100);
-  return buf;
+  char buf[2];
+  PutDigits(buf, v % 100, 2);
+  return std::string(buf, 2);
+}
+
+// "YYYY-MM-DD" into out[0..9] (years 0-9999).
+void PutDay(char* out, const date::year_month_day& ymd) {
+  out = PutDigits(out, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  *out++ = '-';
+  out = PutDigits(out, static_cast<unsigned>(ymd.month()), 2);
+  *out++ = '-';
+  PutDigits(out, static_cast<unsigned>(ymd.day()), 2);
 }
 
 std::string DayText(const date::year_month_day& ymd) {
-  return std::to_string(static_cast<int>(ymd.year())) + "-" +
-         TwoDigits(static_cast<unsigned>(ymd.month())) + "-" +
-         TwoDigits(static_cast<unsigned>(ymd.day()));
+  char buf[10];
+  PutDay(buf, ymd);
+  return std::string(buf, sizeof buf);
 }
 
 Status BadDate(std::string_view text) {
@@ -223,11 +242,19 @@ Result<Timestamp> ParseTimestamp(std::string_view text) {
 std::string FormatTimestamp(Timestamp t) {
   const auto day = date::floor<date::days>(t);
   const auto tod = date::hh_mm_ss<std::chrono::microseconds>(t - day);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "T%02d:%02d:%02d.%06lldZ", static_cast<int>(tod.hours().count()),
-                static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
-                static_cast<long long>(tod.subseconds().count()));
-  return FormatDay(day) + buf;
+  char buf[27];  // 2026-02-27T18:30:00.000000Z
+  PutDay(buf, date::year_month_day{day});
+  char* out = buf + 10;
+  *out++ = 'T';
+  out = PutDigits(out, static_cast<unsigned>(tod.hours().count()), 2);
+  *out++ = ':';
+  out = PutDigits(out, static_cast<unsigned>(tod.minutes().count()), 2);
+  *out++ = ':';
+  out = PutDigits(out, static_cast<unsigned>(tod.seconds().count()), 2);
+  *out++ = '.';
+  out = PutDigits(out, static_cast<unsigned>(tod.subseconds().count()), 6);
+  *out = 'Z';
+  return std::string(buf, sizeof buf);
 }
 
 std::string FormatTimestampShort(Timestamp t) {

@@ -111,21 +111,22 @@ enum Col {
   kHash,
 };
 
-void BindText(SQLite::Statement& s, int param, const std::string& v) {
+// Text that outlives the step is bound without a copy; empty means NULL.
+void BindText(sqlite3_stmt* s, int param, std::string_view v) {
   if (v.empty()) {
-    s.bind(param);  // NULL
+    sqlite3_bind_null(s, param);
   } else {
-    s.bindNoCopy(param, v);  // `v` outlives the statement's execution
+    sqlite3_bind_text(s, param, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
   }
 }
 
-void BindMoney(SQLite::Statement& s, int minor, int bound, const std::optional<Amount>& a) {
+void BindMoney(sqlite3_stmt* s, int minor, int bound, const std::optional<Amount>& a) {
   if (a) {
-    s.bind(minor, static_cast<int64_t>(a->minor));
-    s.bind(bound, std::string(BoundName(a->bound)));
+    sqlite3_bind_int64(s, minor, a->minor);
+    BindText(s, bound, BoundName(a->bound));
   } else {
-    s.bind(minor);
-    s.bind(bound);
+    sqlite3_bind_null(s, minor);
+    sqlite3_bind_null(s, bound);
   }
 }
 
@@ -151,33 +152,35 @@ Result<std::optional<Amount>> MoneyFrom(const SQLite::Statement& row, int minor_
 
 }  // namespace
 
-void BindEvent(SQLite::Statement& s, const Event& e) {
-  s.bind(kPSeq, static_cast<int64_t>(e.seq));
-  BindText(s, kPEventId, e.id);
-  s.bind(kPKind, std::string(KindName(e.kind)));
-  s.bind(kPEffectiveDate, FormatDay(e.date.first()));
-  s.bind(kPEffectiveEnd, FormatDay(e.date.last()));
-  s.bind(kPDatePrecision, std::string(PrecisionName(e.date.precision())));
-  s.bind(kPRecordedAt, FormatTimestamp(e.recorded_at));
-  if (e.certainty) {
-    s.bind(kPCertainty, std::string(CertaintyName(*e.certainty)));
-  } else {
-    s.bind(kPCertainty);
+void BindEvent(sqlite3_stmt* s, const Event& e, BoundText& text) {
+  text.effective_date = FormatDay(e.date.first());
+  text.effective_end = FormatDay(e.date.last());
+  text.recorded_at = FormatTimestamp(e.recorded_at);
+  text.published = e.source.published ? FormatDay(*e.source.published) : std::string();
+  text.aliases.clear();
+  if (!e.aliases.empty()) {
+    text.aliases = "[";
+    for (std::size_t i = 0; i < e.aliases.size(); ++i) {
+      if (i) text.aliases.push_back(',');
+      AppendJsonString(text.aliases, e.aliases[i]);
+    }
+    text.aliases.push_back(']');
   }
+  sqlite3_bind_int64(s, kPSeq, e.seq);
+  BindText(s, kPEventId, e.id);
+  BindText(s, kPKind, KindName(e.kind));
+  BindText(s, kPEffectiveDate, text.effective_date);
+  BindText(s, kPEffectiveEnd, text.effective_end);
+  BindText(s, kPDatePrecision, PrecisionName(e.date.precision()));
+  BindText(s, kPRecordedAt, text.recorded_at);
+  BindText(s, kPCertainty, e.certainty ? CertaintyName(*e.certainty) : std::string_view());
   BindText(s, kPPartyId, e.party);
   BindText(s, kPName, e.name);
   BindText(s, kPPartyKind, e.party_kind);
-  if (e.aliases.empty()) {
-    s.bind(kPAliases);
-  } else {
-    s.bind(kPAliases, nlohmann::json(e.aliases).dump());
-  }
+  BindText(s, kPAliases, text.aliases);
   BindText(s, kPCommitmentId, e.commitment);
-  if (e.commitment_kind) {
-    s.bind(kPCommitmentKind, std::string(CommitmentKindName(*e.commitment_kind)));
-  } else {
-    s.bind(kPCommitmentKind);
-  }
+  BindText(s, kPCommitmentKind,
+           e.commitment_kind ? CommitmentKindName(*e.commitment_kind) : std::string_view());
   BindText(s, kPFromParty, e.from);
   BindText(s, kPToParty, e.to);
   BindText(s, kPByCommitment, e.by);
@@ -187,29 +190,17 @@ void BindEvent(SQLite::Statement& s, const Event& e) {
   for (const auto* a : {&e.amount, &e.conditional, &e.target, &e.pre_money, &e.post_money}) {
     if (*a) currency = (*a)->currency;
   }
-  if (currency) {
-    s.bind(kPCurrency, std::string(currency->code()));
-  } else {
-    s.bind(kPCurrency);
-  }
+  BindText(s, kPCurrency, currency ? currency->code() : std::string_view());
   BindMoney(s, kPAmountMinor, kPAmountBound, e.amount);
   BindMoney(s, kPConditionalMinor, kPConditionalBound, e.conditional);
   BindMoney(s, kPTargetMinor, kPTargetBound, e.target);
   BindMoney(s, kPPreMoneyMinor, kPPreMoneyBound, e.pre_money);
   BindMoney(s, kPPostMoneyMinor, kPPostMoneyBound, e.post_money);
-  if (e.basis) {
-    s.bind(kPBasis, std::string(BasisName(*e.basis)));
-  } else {
-    s.bind(kPBasis);
-  }
+  BindText(s, kPBasis, e.basis ? BasisName(*e.basis) : std::string_view());
   BindText(s, kPTerms, e.terms);
   BindText(s, kPSource, e.source.outlet);
   BindText(s, kPUrl, e.source.url);
-  if (e.source.published) {
-    s.bind(kPPublished, FormatDay(*e.source.published));
-  } else {
-    s.bind(kPPublished);
-  }
+  BindText(s, kPPublished, text.published);
   BindText(s, kPNote, e.source.note);
   BindText(s, kPHash, e.hash);
 }

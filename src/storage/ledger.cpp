@@ -15,7 +15,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "storage/checkpoints.h"
 #include "storage/event_rows.h"
+#include "storage/fold_scan.h"
 #include "storage/ledger_impl.h"
 #include "storage/parties.h"
 #include "storage/schema.h"
@@ -28,6 +30,10 @@ using storage::FromSqlite;
 namespace storage {
 
 std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl) {
+  // Writes touch the table and five indexes; a large cache keeps a big
+  // import from spilling pages to the WAL before commit. Reads scan once
+  // and keep SQLite's small default.
+  impl.db->exec("PRAGMA cache_size = -65536");
   using std::chrono::steady_clock;
   const auto deadline = steady_clock::now() + std::chrono::milliseconds(impl.options.busy_wait_ms);
   auto pause = std::chrono::milliseconds(1);
@@ -96,7 +102,10 @@ Result<AppendResult> Ledger::Append(Event event, const AppendOptions& options) {
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
     if (!writer.ok()) return writer.status();
     auto result = (*writer)->Add(std::move(event), options);
-    if (result.ok() && !result->already_present) tx->commit();
+    if (result.ok() && !result->already_present) {
+      DEALTRAIL_RETURN_IF_ERROR((*writer)->Finish());
+      tx->commit();
+    }
     return result;
   } catch (const std::exception& e) {
     return FromSqlite(e);
@@ -132,7 +141,15 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       event = Event{};
     }
     if (options.progress) options.progress(summary.read, reader.bytes_read());
-    if (!options.dry_run) tx->commit();
+    DEALTRAIL_RETURN_IF_ERROR((*writer)->Finish());
+    if (options.dry_run) return summary;
+    tx->commit();
+    tx.reset();
+    if (summary.added >= kCheckpointAfterImport) {
+      auto built = RebuildCheckpoints();
+      if (!built.ok()) return built.status();
+      summary.checkpoints = *built;
+    }
     return summary;
   } catch (const std::exception& e) {
     return FromSqlite(e);
@@ -162,29 +179,24 @@ Result<Positions> Ledger::Replay(const ReplayQuery& query) const {
   try {
     // One snapshot for both reads, so a concurrent import is seen whole or not at all.
     SQLite::Transaction snapshot(*impl_->db);
-    std::unordered_set<std::int64_t> retracted;
-    SQLite::Statement retractions(*impl_->db,
-                                  "SELECT t.seq FROM events AS r JOIN events AS t "
-                                  "ON t.event_id = r.retracts "
-                                  "WHERE r.kind = 'retract' AND r.recorded_at <= :known");
-    retractions.bind(":known", FormatTimestamp(known_at));
-    while (retractions.executeStep()) retracted.insert(retractions.getColumn(0).getInt64());
-
-    SQLite::Statement q(*impl_->db,
-                        std::string("SELECT ") + storage::kEventColumns +
-                            " FROM events WHERE effective_date <= :as_of AND recorded_at <= :known"
-                            " AND kind NOT IN ('party-add', 'party-alias', 'retract')"
-                            " ORDER BY effective_date, seq");
-    q.bind(":as_of", FormatDay(as_of));
-    q.bind(":known", FormatTimestamp(known_at));
-    Fold fold(as_of);
-    while (q.executeStep()) {
-      if (retracted.count(q.getColumn(0).getInt64())) continue;
-      auto e = storage::EventFromRow(q);
-      if (!e.ok()) return e.status();
-      DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*e));
+    sqlite3* db = impl_->db->getHandle();
+    const std::unordered_set<std::int64_t> retracted = storage::RetractedSeqs(db, known_at);
+    Fold fold;
+    storage::FoldScanRange range;
+    range.through = as_of;
+    range.known_at = known_at;
+    range.skip = &retracted;
+    if (query.use_checkpoints) {
+      auto start = storage::FindCheckpoint(db, as_of, known_at);
+      if (!start.ok()) return start.status();
+      if (*start) {
+        fold = std::move((*start)->fold);
+        range.after = (*start)->through;
+      }
     }
-    auto positions = fold.Finish(query.filter);
+    auto read = storage::ScanIntoFold(db, range, fold);
+    if (!read.ok()) return read.status();
+    auto positions = fold.Finish(as_of, query.filter);
     if (!positions.ok()) return positions.status();
     positions->known_at = known_at;
     return positions;
@@ -307,10 +319,22 @@ Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& agains
     return FromSqlite(e);
   }
 
+  // Replay checkpoints against a fresh replay.
+  if (report.ok()) {
+    try {
+      SQLite::Transaction snapshot(*impl_->db);
+      auto problems = storage::CheckCheckpoints(impl_->db->getHandle(), impl_->clock());
+      if (!problems.ok()) return problems.status();
+      report.problems.insert(report.problems.end(), problems->begin(), problems->end());
+    } catch (const std::exception& e) {
+      return FromSqlite(e);
+    }
+  }
+
   // Replay invariants over the whole history as known now.
   if (report.ok()) {
     auto positions =
-        Replay(ReplayQuery{date::sys_days(date::year{9999} / 12 / 31), std::nullopt, {}});
+        Replay(ReplayQuery{date::sys_days(date::year{9999} / 12 / 31), std::nullopt, {}, false});
     if (!positions.ok()) {
       report.problems.push_back("replay: " + positions.status().message());
     } else {
@@ -342,6 +366,22 @@ Status Ledger::Backup(const std::string& dest) const {
     std::filesystem::remove(dest, ec);
     const Status s = FromSqlite(e);
     return Status{s.code(), "", dest + ": cannot write the backup (" + s.message() + ")"};
+  }
+}
+
+Result<std::int64_t> Ledger::RebuildCheckpoints(std::int64_t every) {
+  try {
+    auto tx = storage::BeginWrite(*impl_);
+    if (every <= 0) {
+      const std::int64_t events = impl_->db->execAndGet("SELECT count(*) FROM events").getInt64();
+      every = std::max<std::int64_t>(10'000, events / 8);
+    }
+    auto written = storage::RebuildCheckpoints(impl_->db->getHandle(), every);
+    if (!written.ok()) return written.status();
+    tx->commit();
+    return written;
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
   }
 }
 

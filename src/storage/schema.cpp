@@ -57,7 +57,6 @@ void ConfigureConnection(SQLite::Database& db) {
   db.setBusyTimeout(kBusyTimeoutMs);
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
-  db.exec("PRAGMA cache_size = -65536");  // 64 MiB: large imports stay in memory
 }
 
 }  // namespace dealtrail::storage
@@ -79,8 +78,9 @@ Result<std::unique_ptr<SQLite::Database>> CreateLedgerFile(const std::string& pa
                                     "overwrite it");
   }
   try {
-    auto db = std::make_unique<SQLite::Database>(
-        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOFOLLOW);
+    auto db =
+        std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE |
+                                                     SQLite::OPEN_NOFOLLOW | SQLite::OPEN_NOMUTEX);
     // WAL is a property of the file; set it once, outside any transaction.
     db->exec("PRAGMA journal_mode = WAL");
     ConfigureConnection(*db);
@@ -105,7 +105,10 @@ Result<std::unique_ptr<SQLite::Database>> OpenLedgerFile(const std::string& path
   }
   if (std::filesystem::file_size(path, ec) == 0) return NotALedger(path, "the file is empty");
   try {
-    const int flags = read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE;
+    // A Ledger is one connection used by one thread at a time (ledger.h), so
+    // SQLite's per-call mutex is dropped: the replay scan calls it per column.
+    const int flags =
+        (read_only ? SQLite::OPEN_READONLY : SQLite::OPEN_READWRITE) | SQLite::OPEN_NOMUTEX;
     auto db = std::make_unique<SQLite::Database>(path, flags);
     ConfigureConnection(*db);
     int app_id = 0;
@@ -134,12 +137,22 @@ Result<std::unique_ptr<SQLite::Database>> OpenLedgerFile(const std::string& path
     }
     if (version < 1) return NotALedger(path, "no schema");
     if (version < MaxSchemaVersion()) {
-      if (read_only) {
+      if (!read_only) {
+        DEALTRAIL_RETURN_IF_ERROR(Migrate(*db, version));
+        return db;
+      }
+      // A reader of an older ledger migrates it first (a migration only adds
+      // tables and views, never touches events), through a connection of its
+      // own, then reads as asked.
+      db.reset();
+      auto writer = OpenLedgerFile(path, /*read_only=*/false);
+      if (!writer.ok()) {
         return Status{StatusCode::kNotALedger, "",
                       path + ": the ledger has schema version " + std::to_string(version) +
-                          " and needs migrating; open it for writing once"};
+                          " and needs migrating, which failed: " + writer.status().message()};
       }
-      DEALTRAIL_RETURN_IF_ERROR(Migrate(*db, version));
+      writer->reset();
+      return OpenLedgerFile(path, /*read_only=*/true);
     }
     return db;
   } catch (const SQLite::Exception& e) {

@@ -1,14 +1,24 @@
 // Checking events against the ledger and appending them to the hash chain.
 #include "storage/writer.h"
 
+#include <SQLiteCpp/Exception.h>
+
 #include <algorithm>
 
 #include "core/text.h"
+#include "storage/checkpoints.h"
 #include "storage/event_rows.h"
 #include "storage/schema.h"
 
 namespace dealtrail::storage {
 namespace {
+
+std::unique_ptr<sqlite3_stmt, Writer::StmtDeleter> PrepareRaw(sqlite3* db, const char* sql) {
+  sqlite3_stmt* raw = nullptr;
+  const int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
+  if (rc != SQLITE_OK) throw SQLite::Exception(db, rc);
+  return std::unique_ptr<sqlite3_stmt, Writer::StmtDeleter>(raw);
+}
 
 const date::sys_days kEndOfTime = date::sys_days(date::year{9999} / 12 / 31);
 constexpr std::size_t kMaxCachedHistories = 200'000;
@@ -17,18 +27,15 @@ std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
 
-Writer::Writer(SQLite::Database& db, Timestamp now, PartyDirectory parties)
+Writer::Writer(SQLite::Database& db, Timestamp now)
     : db_(db),
       now_(now),
-      parties_(std::move(parties)),
       head_hash_(kGenesisHash),
-      insert_(db, kInsertEvent),
+      insert_(PrepareRaw(db.getHandle(), kInsertEvent)),
       find_id_(db, std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?") {}
 
 Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp now) {
-  auto parties = PartyDirectory::Load(db);
-  if (!parties.ok()) return parties.status();
-  std::unique_ptr<Writer> w(new Writer(db, now, std::move(parties).value()));
+  std::unique_ptr<Writer> w(new Writer(db, now));
   SQLite::Statement head(db, "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1");
   if (head.executeStep()) {
     w->head_seq_ = head.getColumn(0).getInt64();
@@ -76,9 +83,24 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options) {
   return AppendResult{e.seq, e.id, e.hash, false};
 }
 
-Status Writer::Resolve(Event& e) const {
+Result<PartyDirectory*> Writer::Parties() {
+  if (!parties_) {
+    auto loaded = PartyDirectory::Load(db_);
+    if (!loaded.ok()) return loaded.status();
+    parties_ = std::move(loaded).value();
+  }
+  return &*parties_;
+}
+
+Status Writer::Resolve(Event& e) {
+  if (!IsPartyKind(e.kind) && e.kind != EventKind::kOpen && e.kind != EventKind::kRoundOpen &&
+      e.kind != EventKind::kValuation) {
+    return {};  // names no party
+  }
+  auto parties = Parties();
+  if (!parties.ok()) return parties.status();
   auto resolve = [&](std::string& name, std::string_view field) -> Status {
-    auto id = parties_.Resolve(name, field);
+    auto id = (*parties)->Resolve(name, field);
     if (!id.ok()) return id.status();
     name = *id;
     return {};
@@ -98,23 +120,26 @@ Status Writer::Resolve(Event& e) const {
   return {};
 }
 
-Status Writer::CheckParty(const Event& e) const {
+Status Writer::CheckParty(const Event& e) {
+  auto directory = Parties();
+  if (!directory.ok()) return directory.status();
+  const PartyDirectory& parties = **directory;
   if (e.kind == EventKind::kPartyAdd) {
-    if (parties_.HasId(e.party)) {
+    if (parties.HasId(e.party)) {
       return Status::Conflict("party", "party " + Quote(e.party) + " exists already");
     }
-    if (auto owner = parties_.OwnerOfAlias(e.party); !owner.empty()) {
+    if (auto owner = parties.OwnerOfAlias(e.party); !owner.empty()) {
       return Status::Conflict("party", Quote(e.party) + " is already an alias of " + owner);
     }
-    if (auto owner = parties_.OwnerOfAlias(e.name); !owner.empty()) {
+    if (auto owner = parties.OwnerOfAlias(e.name); !owner.empty()) {
       return Status::Conflict("name", Quote(e.name) + " already names party " + owner);
     }
   }
   for (const std::string& alias : e.aliases) {
-    if (auto owner = parties_.OwnerOfAlias(alias); !owner.empty()) {
+    if (auto owner = parties.OwnerOfAlias(alias); !owner.empty()) {
       return Status::Conflict("aliases", Quote(alias) + " already names party " + owner);
     }
-    if (parties_.HasId(alias) && alias != e.party) {
+    if (parties.HasId(alias) && alias != e.party) {
       return Status::Conflict("aliases", Quote(alias) + " is the id of another party");
     }
   }
@@ -122,11 +147,13 @@ Status Writer::CheckParty(const Event& e) const {
 }
 
 Status Writer::NoSuchCommitment(const std::string& field, const std::string& id) {
-  auto history = CommitmentHistory(id);
+  auto history = LoadCommitment(id);
   if (!history.ok()) return history.status();
-  if (const CommitmentPosition* c = (*history)->fold.FindCommitment(id)) {
-    return Status::Invalid("date", "commitment " + Quote(id) + " opens on " + c->opened.ToString() +
-                                       ", after this event's date");
+  if (const auto& state = (*history)->state) {
+    return Status::Invalid("date",
+                           "commitment " + Quote(id) + " opens on " +
+                               PartialDate::Of(state->opened, state->opened_precision)->ToString() +
+                               ", after this event's date");
   }
   // Suggest the nearest commitment ids.
   SQLite::Statement all(db_, "SELECT commitment_id FROM events WHERE kind = 'open'");
@@ -147,27 +174,26 @@ Status Writer::NoSuchCommitment(const std::string& field, const std::string& id)
 }
 
 Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
+  auto history = LoadCommitment(e.commitment);
+  if (!history.ok()) return history.status();
   if (e.kind == EventKind::kOpen) {
-    auto history = CommitmentHistory(e.commitment);
-    if (!history.ok()) return history.status();
-    if (const CommitmentPosition* c = (*history)->fold.FindCommitment(e.commitment)) {
-      return Status::Conflict("commitment", "commitment " + Quote(e.commitment) +
-                                                " exists already (opened " + c->opened.ToString() +
-                                                ")");
+    if (const auto& state = (*history)->state) {
+      return Status::Conflict(
+          "commitment", "commitment " + Quote(e.commitment) + " exists already (opened " +
+                            PartialDate::Of(state->opened, state->opened_precision)->ToString() +
+                            ")");
     }
     if (!e.round.empty()) DEALTRAIL_RETURN_IF_ERROR(CheckRound(e));
     return {};
   }
 
-  std::optional<Fold> scratch;
-  auto at = CommitmentAt(e.commitment, e.date, &scratch);
+  const bool back_dated = e.date.first() < (*history)->latest;
+  auto at = CommitmentAt(e.commitment, e.date);
   if (!at.ok()) return at.status();
-  const CommitmentPosition* c = *at;
-  if (!c) return NoSuchCommitment("commitment", e.commitment);
+  if (!*at) return NoSuchCommitment("commitment", e.commitment);
+  const CommitmentPosition* c = &**at;
   if (options.expect_version) {
-    auto history = CommitmentHistory(e.commitment);
-    if (!history.ok()) return history.status();
-    const int version = (*history)->fold.FindCommitment(e.commitment)->version;
+    const int version = (*history)->state->version;
     if (version != *options.expect_version) {
       return {StatusCode::kVersionMismatch, "expect_version",
               "commitment " + Quote(e.commitment) + " is at version " + std::to_string(version) +
@@ -223,8 +249,7 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
       break;
     }
     case EventKind::kSupersede: {
-      std::optional<Fold> by_scratch;
-      auto by = CommitmentAt(e.by, e.date, &by_scratch);
+      auto by = CommitmentAt(e.by, e.date);
       if (!by.ok()) return by.status();
       if (!*by) return NoSuchCommitment("by", e.by);
       if ((*by)->status != CommitmentStatus::kOpen) {
@@ -238,10 +263,11 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
       break;
   }
   // A back-dated funding or revision must also fit with what is dated after it.
-  if (scratch && (e.kind == EventKind::kFund || e.kind == EventKind::kRevise)) {
-    auto with = FoldUpTo(true, e.commitment, kEndOfTime, &e);
+  if (back_dated && (e.kind == EventKind::kFund || e.kind == EventKind::kRevise)) {
+    auto with = CommitmentUpTo(e.commitment, kEndOfTime, &e);
     if (!with.ok()) return with.status();
-    const CommitmentPosition* after = with->FindCommitment(e.commitment);
+    const std::optional<CommitmentPosition> after =
+        *with ? std::optional(Position(**with)) : std::nullopt;
     if (after && after->committed.high && !after->committed.approximate &&
         after->funded.low > *after->committed.high) {
       return Status::Invalid("amount", "with the events dated after it, " + Quote(e.commitment) +
@@ -254,25 +280,22 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
 }
 
 Status Writer::CheckRound(const Event& e) {
+  auto history = LoadRound(e.round);
+  if (!history.ok()) return history.status();
   if (e.kind == EventKind::kRoundOpen) {
-    auto history = RoundHistory(e.round);
-    if (!history.ok()) return history.status();
-    if (const RoundPosition* r = (*history)->fold.FindRound(e.round)) {
+    if (const auto& state = (*history)->state) {
       return Status::Conflict("round", "round " + Quote(e.round) + " exists already (opened " +
-                                           r->opened.ToString() + ")");
+                                           state->opened.ToString() + ")");
     }
     return {};
   }
   if (e.round.empty()) return {};  // a valuation outside any round
-  std::optional<Fold> scratch;
-  auto at = RoundAt(e.round, e.date, &scratch);
+  auto at = RoundAt(e.round, e.date);
   if (!at.ok()) return at.status();
   if (!*at) {
-    auto history = RoundHistory(e.round);
-    if (!history.ok()) return history.status();
-    if (const RoundPosition* r = (*history)->fold.FindRound(e.round)) {
+    if (const auto& state = (*history)->state) {
       return Status::Invalid("date", "round " + Quote(e.round) + " opens on " +
-                                         r->opened.ToString() + ", after this event's date");
+                                         state->opened.ToString() + ", after this event's date");
     }
     return Status::NotFound("round", "no round " + Quote(e.round) +
                                          " (open it first with: dealtrail record round-open)");
@@ -308,6 +331,23 @@ Status Writer::CheckRetract(const Event& e) {
                                             " was already retracted by event " +
                                             std::to_string(already.getColumn(0).getInt64()));
   }
+  // Without the event, its commitment must still hold together: a funding
+  // cannot outlive the revision that made room for it.
+  SQLite::Statement subject(db_, "SELECT commitment_id FROM events WHERE event_id = ?");
+  subject.bind(1, e.retracts);
+  if (subject.executeStep() && !subject.getColumn(0).isNull()) {
+    const std::string commitment = subject.getColumn(0).getString();
+    auto without = CommitmentUpTo(commitment, kEndOfTime, nullptr, e.retracts);
+    if (!without.ok()) return without.status();
+    const std::optional<CommitmentPosition> c =
+        *without ? std::optional(Position(**without)) : std::nullopt;
+    if (c && c->committed.high && !c->committed.approximate && c->funded.low > *c->committed.high) {
+      return Status::Conflict(
+          "retracts", "without event " + Quote(e.retracts) + ", " + Quote(commitment) +
+                          " would have " + HumanInterval(c->funded) + " funded of " +
+                          HumanInterval(c->committed) + " committed; retract fundings first");
+    }
+  }
   return {};
 }
 
@@ -329,10 +369,11 @@ Status Writer::Insert(Event& e) {
     e.recorded_at = std::max(now_, head_recorded_);
   }
   e.hash = ChainHash(head_hash_, e);
-  insert_.reset();
-  insert_.clearBindings();
-  BindEvent(insert_, e);
-  insert_.exec();
+  sqlite3_stmt* insert = insert_.get();
+  sqlite3_reset(insert);
+  BindEvent(insert, e, bound_);
+  const int rc = sqlite3_step(insert);
+  if (rc != SQLITE_DONE) throw SQLite::Exception(db_.getHandle(), rc);
 
   if (e.kind == EventKind::kPartyAdd) {
     SQLite::Statement party(db_,
@@ -366,31 +407,60 @@ Status Writer::Insert(Event& e) {
   head_seq_ = e.seq;
   head_hash_ = e.hash;
   head_recorded_ = e.recorded_at;
+
+  // Replay checkpoints dated on or after what this event changes are stale.
+  std::optional<date::sys_days> changes;
+  if (e.kind == EventKind::kRetract) {
+    SQLite::Statement target(db_, "SELECT effective_date FROM events WHERE event_id = ?");
+    target.bind(1, e.retracts);
+    if (target.executeStep()) {
+      auto day = ParseDay(target.getColumn(0).getString());
+      if (day.ok()) changes = *day;
+    }
+  } else if (!IsPartyKind(e.kind)) {
+    changes = e.date.first();
+  }
+  if (changes && (!stale_from_ || *changes < *stale_from_)) stale_from_ = changes;
+  return {};
+}
+
+Status Writer::Finish() {
+  if (stale_from_) InvalidateCheckpoints(db_.getHandle(), *stale_from_);
+  stale_from_.reset();
   return {};
 }
 
 void Writer::Remember(const Event& e) {
-  if (e.kind == EventKind::kPartyAdd) {
-    parties_.AddParty(e.party, e.name);
-    parties_.AddAlias(e.name, e.party);
-  }
-  for (const std::string& alias : e.aliases) parties_.AddAlias(alias, e.party);
-
-  auto keep_up = [&](std::unordered_map<std::string, std::unique_ptr<History>>& cache,
-                     const std::string& id) {
-    auto it = cache.find(id);
-    if (it == cache.end()) return;
-    // Applying in order keeps the cached fold exact; a back-dated event
-    // would land out of order, so the history is read again when needed.
-    if (e.date.first() >= it->second->latest && it->second->fold.Apply(e).ok()) {
-      it->second->latest = e.date.first();
-    } else {
-      cache.erase(it);
+  if (parties_) {
+    if (e.kind == EventKind::kPartyAdd) {
+      parties_->AddParty(e.party, e.name);
+      parties_->AddAlias(e.name, e.party);
     }
-  };
-  if (IsCommitmentKind(e.kind)) keep_up(commitments_, e.commitment);
+    for (const std::string& alias : e.aliases) parties_->AddAlias(alias, e.party);
+  }
+
+  // Applying in order keeps a cached history exact; a back-dated event
+  // would land out of order, so the history is read again when next needed.
+  if (IsCommitmentKind(e.kind)) {
+    auto it = commitments_.find(e.commitment);
+    if (it != commitments_.end()) {
+      if (e.date.first() >= it->second.latest && Step(it->second.state, e).ok()) {
+        it->second.latest = e.date.first();
+      } else {
+        commitments_.erase(it);
+      }
+    }
+  }
   if (IsRoundKind(e.kind) || (e.kind == EventKind::kValuation && !e.round.empty())) {
-    keep_up(rounds_, e.round);
+    auto it = rounds_.find(e.round);
+    if (it != rounds_.end()) {
+      if (e.date.first() >= it->second.latest) {
+        Step(it->second.state, e);
+        it->second.latest = e.date.first();
+      } else {
+        rounds_.erase(it);
+      }
+    }
   }
   if (e.kind == EventKind::kRetract) {
     // The retracted event's histories are read again when next needed.
@@ -403,56 +473,120 @@ void Writer::Remember(const Event& e) {
   }
 }
 
-Result<Fold> Writer::FoldUpTo(bool commitment, const std::string& id, date::sys_days at,
-                              const Event* extra) {
-  // Prepared once per writer: an import runs these for every new commitment.
+Status Writer::Step(std::optional<fold::CommitmentState>& state, const Event& e) {
+  const FoldEvent fe = FoldEvent::Of(e);
+  if (e.kind == EventKind::kOpen) {
+    if (!state) state = fold::OpenCommitment(fe, names_);
+    return {};
+  }
+  if (!state) return {};
+  // A supersession applies only if its replacement is in view, as in replay.
+  bool replacement = true;
+  if (e.kind == EventKind::kSupersede) {
+    auto opening = HasOpening(e.by, e.date.first());
+    if (!opening.ok()) return opening.status();
+    replacement = *opening;
+  }
+  auto applied = fold::ApplyToCommitment(*state, fe, replacement, names_);
+  return applied.ok() ? Status{} : applied.status();
+}
+
+void Writer::Step(std::optional<fold::RoundState>& state, const Event& e) {
+  const FoldEvent fe = FoldEvent::Of(e);
+  if (e.kind == EventKind::kRoundOpen) {
+    if (state) return;
+    state = fold::OpenRound(fe, names_);
+  } else if (!state) {
+    return;
+  }
+  fold::ApplyToRound(*state, fe, names_);
+}
+
+Result<std::optional<fold::CommitmentState>> Writer::CommitmentUpTo(const std::string& id,
+                                                                    date::sys_days at,
+                                                                    const Event* extra,
+                                                                    std::string_view skip_id) {
+  // Prepared once per writer: an import runs this for every new commitment.
   // The anti-join reads the partial index of retractions instead of building
   // a temporary table of them on every call.
-  std::optional<SQLite::Statement>& q = commitment ? commitment_history_ : round_history_;
-  if (!q) {
-    q.emplace(db_, std::string("SELECT ") + kEventColumns + " FROM events AS e WHERE " +
-                       (commitment ? "commitment_id = :id"
-                                   : "round_id = :id AND kind IN ('round-open', 'round-revise', "
-                                     "'round-close', 'valuation')") +
-                       " AND effective_date <= :at AND NOT EXISTS (SELECT 1 FROM events AS r "
-                       "WHERE r.kind = 'retract' AND r.retracts = e.event_id) "
-                       "ORDER BY effective_date, seq");
+  if (!commitment_history_) {
+    commitment_history_.emplace(
+        db_, std::string("SELECT ") + kEventColumns +
+                 " FROM events AS e WHERE commitment_id = :id AND effective_date <= :at "
+                 "AND NOT EXISTS (SELECT 1 FROM events AS r WHERE r.kind = 'retract' AND "
+                 "r.retracts = e.event_id) ORDER BY effective_date, seq");
   }
-  q->reset();
-  q->bind(":id", id);
-  q->bind(":at", FormatDay(at));
-  Fold fold(at);
-  while (q->executeStep()) {
-    auto e = EventFromRow(*q);
+  SQLite::Statement& q = *commitment_history_;
+  q.reset();
+  q.bind(":id", id);
+  q.bind(":at", FormatDay(at));
+  std::optional<fold::CommitmentState> state;
+  while (q.executeStep()) {
+    auto e = EventFromRow(q);
     if (!e.ok()) return e.status();
+    if (!skip_id.empty() && e->id == skip_id) continue;
     if (extra && e->date.first() > extra->date.first()) {
-      DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*extra));
+      DEALTRAIL_RETURN_IF_ERROR(Step(state, *extra));
       extra = nullptr;
     }
-    DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*e));
+    DEALTRAIL_RETURN_IF_ERROR(Step(state, *e));
   }
-  if (extra) DEALTRAIL_RETURN_IF_ERROR(fold.Apply(*extra));
-  return fold;
+  if (extra) DEALTRAIL_RETURN_IF_ERROR(Step(state, *extra));
+  return state;
 }
 
-Result<Writer::History*> Writer::CommitmentHistory(const std::string& id) {
+Result<std::optional<fold::RoundState>> Writer::RoundUpTo(const std::string& id,
+                                                          date::sys_days at) {
+  if (!round_history_) {
+    round_history_.emplace(
+        db_, std::string("SELECT ") + kEventColumns +
+                 " FROM events AS e WHERE round_id = :id AND kind IN ('round-open', "
+                 "'round-revise', 'round-close', 'valuation') AND effective_date <= :at "
+                 "AND NOT EXISTS (SELECT 1 FROM events AS r WHERE r.kind = 'retract' AND "
+                 "r.retracts = e.event_id) ORDER BY effective_date, seq");
+  }
+  SQLite::Statement& q = *round_history_;
+  q.reset();
+  q.bind(":id", id);
+  q.bind(":at", FormatDay(at));
+  std::optional<fold::RoundState> state;
+  while (q.executeStep()) {
+    auto e = EventFromRow(q);
+    if (!e.ok()) return e.status();
+    Step(state, *e);
+  }
+  return state;
+}
+
+Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by) {
+  if (!has_opening_) {
+    has_opening_.emplace(db_,
+                         "SELECT 1 FROM events AS e WHERE kind = 'open' AND commitment_id = :id "
+                         "AND effective_date <= :by AND NOT EXISTS (SELECT 1 FROM events AS r "
+                         "WHERE r.kind = 'retract' AND r.retracts = e.event_id)");
+  }
+  has_opening_->reset();
+  has_opening_->bind(":id", commitment);
+  has_opening_->bind(":by", FormatDay(by));
+  return has_opening_->executeStep();
+}
+
+Result<Writer::CommitmentHistory*> Writer::LoadCommitment(const std::string& id) {
   auto it = commitments_.find(id);
-  if (it != commitments_.end()) return it->second.get();
+  if (it != commitments_.end()) return &it->second;
   if (commitments_.size() >= kMaxCachedHistories) commitments_.clear();
-  auto fold = FoldUpTo(true, id, kEndOfTime);
-  if (!fold.ok()) return fold.status();
-  auto history = std::make_unique<History>(History{std::move(fold).value(), {}});
-  if (const CommitmentPosition* c = history->fold.FindCommitment(id)) {
-    history->latest = c->last_change.first();
-  }
-  return commitments_.emplace(id, std::move(history)).first->second.get();
+  auto state = CommitmentUpTo(id, kEndOfTime);
+  if (!state.ok()) return state.status();
+  CommitmentHistory history{std::move(state).value(), {}};
+  if (history.state) history.latest = history.state->last_change;
+  return &commitments_.emplace(id, std::move(history)).first->second;
 }
 
-Result<Writer::History*> Writer::RoundHistory(const std::string& id) {
+Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
   auto it = rounds_.find(id);
-  if (it != rounds_.end()) return it->second.get();
+  if (it != rounds_.end()) return &it->second;
   if (rounds_.size() >= kMaxCachedHistories) rounds_.clear();
-  // The latest first day is read separately: a round's fold does not keep it.
+  // A round's state does not keep its latest day; read it.
   if (!round_latest_) {
     round_latest_.emplace(db_,
                           "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind IN "
@@ -466,33 +600,35 @@ Result<Writer::History*> Writer::RoundHistory(const std::string& id) {
     auto d = ParseDay(latest.getColumn(0).getString());
     if (d.ok()) last_day = *d;
   }
-  auto fold = FoldUpTo(false, id, kEndOfTime);
-  if (!fold.ok()) return fold.status();
-  auto history = std::make_unique<History>(History{std::move(fold).value(), last_day});
-  return rounds_.emplace(id, std::move(history)).first->second.get();
+  auto state = RoundUpTo(id, kEndOfTime);
+  if (!state.ok()) return state.status();
+  return &rounds_.emplace(id, RoundHistory{std::move(state).value(), last_day}).first->second;
 }
 
-Result<const CommitmentPosition*> Writer::CommitmentAt(const std::string& id,
-                                                       const PartialDate& date,
-                                                       std::optional<Fold>* scratch) {
-  auto history = CommitmentHistory(id);
-  if (!history.ok()) return history.status();
-  if (date.first() >= (*history)->latest) return (*history)->fold.FindCommitment(id);
-  auto fold = FoldUpTo(true, id, date.first());
-  if (!fold.ok()) return fold.status();
-  *scratch = std::move(fold).value();
-  return (*scratch)->FindCommitment(id);
+CommitmentPosition Writer::Position(const fold::CommitmentState& state) const {
+  return fold::Materialize(state, names_, kEndOfTime);
 }
 
-Result<const RoundPosition*> Writer::RoundAt(const std::string& id, const PartialDate& date,
-                                             std::optional<Fold>* scratch) {
-  auto history = RoundHistory(id);
+Result<std::optional<CommitmentPosition>> Writer::CommitmentAt(const std::string& id,
+                                                               const PartialDate& date) {
+  auto history = LoadCommitment(id);
   if (!history.ok()) return history.status();
-  if (date.first() >= (*history)->latest) return (*history)->fold.FindRound(id);
-  auto fold = FoldUpTo(false, id, date.first());
-  if (!fold.ok()) return fold.status();
-  *scratch = std::move(fold).value();
-  return (*scratch)->FindRound(id);
+  if (date.first() >= (*history)->latest) {
+    if (!(*history)->state) return std::optional<CommitmentPosition>();
+    return std::optional(Position(*(*history)->state));
+  }
+  auto state = CommitmentUpTo(id, date.first());
+  if (!state.ok()) return state.status();
+  if (!*state) return std::optional<CommitmentPosition>();
+  return std::optional(Position(**state));
+}
+
+Result<std::optional<fold::RoundState>> Writer::RoundAt(const std::string& id,
+                                                        const PartialDate& date) {
+  auto history = LoadRound(id);
+  if (!history.ok()) return history.status();
+  if (date.first() >= (*history)->latest) return (*history)->state;
+  return RoundUpTo(id, date.first());
 }
 
 }  // namespace dealtrail::storage

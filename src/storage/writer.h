@@ -14,14 +14,20 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
+#include "core/fold_state.h"
 #include "dealtrail/ledger.h"
 #include "dealtrail/replay.h"
+#include "storage/event_rows.h"
 #include "storage/parties.h"
 
 namespace dealtrail::storage {
 
 class Writer {
  public:
+  struct StmtDeleter {
+    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+  };
+
   // Reads the chain head and the party directory. Call inside a write
   // transaction; `now` is the recording time for events that carry none.
   static Result<std::unique_ptr<Writer>> Start(SQLite::Database& db, Timestamp now);
@@ -31,50 +37,76 @@ class Writer {
   // decides whether to roll the transaction back.
   Result<AppendResult> Add(Event event, const AppendOptions& options);
 
+  // Work left for the end of the transaction: deleting the replay
+  // checkpoints the added events made stale. Call before committing.
+  Status Finish();
+
  private:
-  struct History {
-    Fold fold;                // every known, unretracted event of one commitment or round
-    date::sys_days latest{};  // the latest effective first day in it
+  // A commitment's or round's state from every known, unretracted event of
+  // it, and the latest effective first day among them.
+  struct CommitmentHistory {
+    std::optional<fold::CommitmentState> state;
+    date::sys_days latest{};
+  };
+  struct RoundHistory {
+    std::optional<fold::RoundState> state;
+    date::sys_days latest{};
   };
 
-  Writer(SQLite::Database& db, Timestamp now, PartyDirectory parties);
+  Writer(SQLite::Database& db, Timestamp now);
+  // The party directory, read when an event first names a party.
+  Result<PartyDirectory*> Parties();
 
-  Status Resolve(Event& e) const;
-  Status CheckParty(const Event& e) const;
+  Status Resolve(Event& e);
+  Status CheckParty(const Event& e);
   Status CheckCommitment(const Event& e, const AppendOptions& options);
   Status CheckRound(const Event& e);
   Status CheckRetract(const Event& e);
   Status Insert(Event& e);
   void Remember(const Event& e);
 
-  // The history of a commitment or round (loaded once, then kept up to date).
-  Result<History*> CommitmentHistory(const std::string& id);
-  Result<History*> RoundHistory(const std::string& id);
-  // A fold of one commitment's (or round's) events dated on or before `at`,
-  // with `extra` (not yet recorded) applied where its date puts it.
-  Result<Fold> FoldUpTo(bool commitment, const std::string& id, date::sys_days at,
-                        const Event* extra = nullptr);
-  // The state a new event dated `date` would see: from the cache when the
-  // event is not back-dated, otherwise folded afresh.
-  Result<const CommitmentPosition*> CommitmentAt(const std::string& id, const PartialDate& date,
-                                                 std::optional<Fold>* scratch);
-  Result<const RoundPosition*> RoundAt(const std::string& id, const PartialDate& date,
-                                       std::optional<Fold>* scratch);
+  // The cached history (read once, then kept up to date as events are added).
+  Result<CommitmentHistory*> LoadCommitment(const std::string& id);
+  Result<RoundHistory*> LoadRound(const std::string& id);
+  // One commitment's (round's) state from its events dated on or before
+  // `at`, with `extra` (not yet recorded) where its date puts it and the
+  // event `skip_id` left out.
+  Result<std::optional<fold::CommitmentState>> CommitmentUpTo(const std::string& id,
+                                                              date::sys_days at,
+                                                              const Event* extra = nullptr,
+                                                              std::string_view skip_id = {});
+  Result<std::optional<fold::RoundState>> RoundUpTo(const std::string& id, date::sys_days at);
+  // What one event does, exactly as in replay.
+  Status Step(std::optional<fold::CommitmentState>& state, const Event& e);
+  void Step(std::optional<fold::RoundState>& state, const Event& e);
+  // Whether a commitment's opening dated on or before `by` is in view.
+  Result<bool> HasOpening(const std::string& commitment, date::sys_days by);
+  // The state a new event dated `date` would see: from the cache unless the
+  // event is back-dated, otherwise read afresh.
+  Result<std::optional<CommitmentPosition>> CommitmentAt(const std::string& id,
+                                                         const PartialDate& date);
+  Result<std::optional<fold::RoundState>> RoundAt(const std::string& id, const PartialDate& date);
+  CommitmentPosition Position(const fold::CommitmentState& state) const;
   Status NoSuchCommitment(const std::string& field, const std::string& id);
 
   SQLite::Database& db_;
   Timestamp now_;
-  PartyDirectory parties_;
+  std::optional<PartyDirectory> parties_;
+  std::optional<date::sys_days> stale_from_;  // checkpoints from this day on are stale
   std::int64_t head_seq_ = 0;
   std::string head_hash_;
   Timestamp head_recorded_{};
-  std::unordered_map<std::string, std::unique_ptr<History>> commitments_;
-  std::unordered_map<std::string, std::unique_ptr<History>> rounds_;
-  SQLite::Statement insert_;
+  fold::Interner names_;
+  std::unordered_map<std::string, CommitmentHistory> commitments_;
+  std::unordered_map<std::string, RoundHistory> rounds_;
+  // The insert runs once per event: a raw statement, bound without copies.
+  std::unique_ptr<sqlite3_stmt, StmtDeleter> insert_;
+  BoundText bound_;
   SQLite::Statement find_id_;
   std::optional<SQLite::Statement> commitment_history_;
   std::optional<SQLite::Statement> round_history_;
   std::optional<SQLite::Statement> round_latest_;
+  std::optional<SQLite::Statement> has_opening_;
 };
 
 }  // namespace dealtrail::storage

@@ -11,6 +11,7 @@
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/reader.h"
+#include "storage/schema.h"
 #include "test_support.h"
 
 namespace dealtrail {
@@ -140,6 +141,25 @@ TEST(LedgerOpen, RefusesFilesThatAreNotLedgers) {
         << opened.status().message();
     EXPECT_TRUE(ReadBytes(c.path) == before) << "opening changed the file";
   }
+}
+
+// A ledger made by an older dealtrail (schema version 1) is migrated when
+// first opened, even by a read-only command.
+TEST(LedgerOpen, AReaderMigratesAnOlderLedger) {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec(storage::Migrations().front().sql);
+    ASSERT_EQ(db.execAndGet("PRAGMA user_version").getInt(), 1);
+  }
+  auto opened = Ledger::Open(path, FixedClock(kNow), /*read_only=*/true);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto positions = opened->Replay(ReplayQuery{});
+  ASSERT_TRUE(positions.ok()) << positions.status().ToString();
+  SQLite::Database db(path);
+  EXPECT_EQ(db.execAndGet("PRAGMA user_version").getInt(), CurrentSchemaVersion());
 }
 
 TEST_F(LedgerTest, RefusesANewerSchema) {
@@ -452,6 +472,95 @@ TEST_F(LedgerTest, RetractionRules) {
   auto of_retract = Append({{"kind", "retract"}, {"date", "2025-10-03"}, {"retracts", "r1"}});
   ASSERT_FALSE(of_retract.ok());
   EXPECT_NE(of_retract.status().message().find("cannot be retracted"), std::string::npos);
+}
+
+// Regression: the writer checked a commitment against its own history
+// alone, where a supersession's replacement is never in view, so it took a
+// superseded commitment for open.
+TEST_F(LedgerTest, ASupersededCommitmentCannotBeFunded) {
+  AddParties();
+  OpenPledge("old", "$10B");
+  OpenPledge("new", "$5B");
+  ASSERT_TRUE(
+      Append({{"kind", "supersede"}, {"date", "2025-10-01"}, {"commitment", "old"}, {"by", "new"}})
+          .ok());
+  auto fund =
+      Append({{"kind", "fund"}, {"date", "2025-10-02"}, {"commitment", "old"}, {"amount", "$1B"}});
+  ASSERT_FALSE(fund.ok());
+  EXPECT_NE(fund.status().message().find("is superseded"), std::string::npos)
+      << fund.status().ToString();
+}
+
+// Regression: retracting the revision that made room for a funding left the
+// commitment funded beyond its amount, which verify then reported.
+TEST_F(LedgerTest, ARetractionCannotLeaveACommitmentOverfunded) {
+  AddParties();
+  OpenPledge("a", "$10B");
+  ASSERT_TRUE(Append({{"id", "raise"},
+                      {"kind", "revise"},
+                      {"date", "2025-10-01"},
+                      {"commitment", "a"},
+                      {"amount", "$20B"}})
+                  .ok());
+  ASSERT_TRUE(Append({{"id", "tranche"},
+                      {"kind", "fund"},
+                      {"date", "2025-10-02"},
+                      {"commitment", "a"},
+                      {"amount", "$15B"}})
+                  .ok());
+  auto r = Append({{"kind", "retract"}, {"date", "2025-10-03"}, {"retracts", "raise"}});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().field(), "retracts");
+  EXPECT_NE(r.status().message().find("retract fundings first"), std::string::npos)
+      << r.status().ToString();
+  ASSERT_TRUE(Append({{"kind", "retract"}, {"date", "2025-10-03"}, {"retracts", "tranche"}}).ok());
+  EXPECT_TRUE(Append({{"kind", "retract"}, {"date", "2025-10-04"}, {"retracts", "raise"}}).ok());
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+}
+
+// Checkpoints: replay from one equals a full replay; a back-dated event and
+// a retraction delete the checkpoints they affect; verify checks the rest.
+TEST_F(LedgerTest, CheckpointsAreInvalidatedByBackDatedEventsAndRetractions) {
+  AddParties();
+  OpenPledge("a", "$10B");
+  for (int month = 1; month <= 9; ++month) {
+    ASSERT_TRUE(Append({{"id", "f" + std::to_string(month)},
+                        {"kind", "fund"},
+                        {"date", "2026-0" + std::to_string(month) + "-15"},
+                        {"commitment", "a"},
+                        {"amount", "$100M"}})
+                    .ok());
+  }
+  auto built = ledger_->RebuildCheckpoints(2);
+  ASSERT_TRUE(built.ok()) << built.status().ToString();
+  EXPECT_EQ(*built, 5);
+  auto count = [&] {
+    SQLite::Database db(path_);
+    return db.execAndGet("SELECT count(*) FROM replay_checkpoints").getInt();
+  };
+  EXPECT_EQ(count(), 5);
+  auto same = [&](const char* day) {
+    ReplayQuery with{*ParseDay(day), std::nullopt, {}, true};
+    ReplayQuery without{*ParseDay(day), std::nullopt, {}, false};
+    EXPECT_EQ(*ledger_->Replay(with), *ledger_->Replay(without)) << day;
+  };
+  for (const char* day : {"2026-02-01", "2026-05-20", "2026-12-31"}) same(day);
+  // Checkpoints after every second event: 2026-01-15, 03-15, 05-15, 07-15,
+  // 09-15. A back-dated funding (June) drops July's and September's.
+  ASSERT_TRUE(
+      Append({{"kind", "fund"}, {"date", "2026-06-01"}, {"commitment", "a"}, {"amount", "$1B"}})
+          .ok());
+  EXPECT_EQ(count(), 3);
+  same("2026-12-31");
+  // Retracting February's funding drops March's and May's.
+  ASSERT_TRUE(Append({{"kind", "retract"}, {"date", "2026-12-01"}, {"retracts", "f2"}}).ok());
+  EXPECT_EQ(count(), 1);
+  same("2026-12-31");
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problems.front();
 }
 
 TEST_F(LedgerTest, ExpectVersionRefusesARevisionOfAMovedCommitment) {

@@ -1,0 +1,43 @@
+// Replay checkpoints: building them, finding the one a replay can start
+// from, invalidating them when history before their day changes, and
+// checking them against a fresh replay.
+#ifndef DEALTRAIL_SRC_STORAGE_CHECKPOINTS_H_
+#define DEALTRAIL_SRC_STORAGE_CHECKPOINTS_H_
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dealtrail/replay.h"
+
+namespace dealtrail::storage {
+
+// Rebuilds every checkpoint from a full replay of what is known now, one
+// after each `every` events in effective order (at a day boundary). Call
+// inside a write transaction. Returns how many were written.
+Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every);
+
+// The checkpoint a replay as of `as_of`, as known at `known_at`, can start
+// from: the latest on or before as_of whose knowledge is no later than
+// known_at. Empty when there is none; kCorrupt if its state does not read.
+struct StartingPoint {
+  Fold fold;
+  date::sys_days through{};
+};
+Result<std::optional<StartingPoint>> FindCheckpoint(sqlite3* db, date::sys_days as_of,
+                                                    Timestamp known_at);
+
+// Deletes the checkpoints whose day is on or after `first_day`: an event
+// dated then was recorded or retracted after they were built.
+void InvalidateCheckpoints(sqlite3* db, date::sys_days first_day);
+
+// Checks every checkpoint equals the fold of a fresh replay to its day; one
+// line per problem.
+Result<std::vector<std::string>> CheckCheckpoints(sqlite3* db, Timestamp now);
+
+}  // namespace dealtrail::storage
+
+#endif  // DEALTRAIL_SRC_STORAGE_CHECKPOINTS_H_
