@@ -22,6 +22,7 @@
 #include "dealtrail/replay.h"
 #include "dealtrail/status.h"
 #include "dealtrail/time.h"
+#include "dealtrail/timeline.h"
 
 namespace dealtrail {
 
@@ -100,6 +101,10 @@ struct TimelineQuery {
   std::optional<std::pair<std::string, std::string>> pair;  // commitments between the two
   std::string commitment;                                   // one commitment
   std::string round;  // one round (and the commitments that name it)
+  // With a filter above: also every event of these commitments, and of these
+  // rounds and the commitments that name them (what shown events depend on).
+  std::vector<std::string> with_commitments;
+  std::vector<std::string> with_rounds;
 };
 
 // One event of a timeline, with whether it was retracted (as known at the
@@ -169,6 +174,18 @@ class Ledger {
   // included and marked; retractions themselves are not.
   Status Timeline(const TimelineQuery& query,
                   const std::function<Status(const TimelineEntry&)>& fn) const;
+
+  // The timeline of the events `query` selects, as known at query.known_at:
+  // rows with running totals and lanes (dealtrail/timeline.h). It reads only
+  // the selected events and what they depend on (the commitments and rounds
+  // they name, those rounds' participants, and so on) — the rows are the
+  // same as from folding every event in view.
+  Result<dealtrail::Timeline> BuildTimeline(const TimelineQuery& query,
+                                            const TimelineOptions& options) const;
+
+  // Every retraction recorded by `known_at` (default now), in sequence order.
+  Status Retractions(std::optional<Timestamp> known_at,
+                     const std::function<Status(const Event&)>& fn) const;
 
   // Writes a consistent copy of the ledger to `dest` (which must not exist),
   // while other processes may be writing.

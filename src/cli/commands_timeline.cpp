@@ -72,34 +72,51 @@ Result<std::string> Resolve(const Ledger& ledger, const std::string& flag,
 // Every retraction recorded by `known_at`.
 Result<std::vector<Event>> Retractions(const Ledger& ledger, Timestamp known_at) {
   std::vector<Event> out;
-  Status s = ledger.ForEachEvent([&](const Event& e) {
-    if (e.kind == EventKind::kRetract && e.recorded_at <= known_at) out.push_back(e);
+  Status s = ledger.Retractions(known_at, [&](const Event& e) {
+    out.push_back(e);
     return Status{};
   });
   if (!s.ok()) return s;
   return out;
 }
 
-// Builds the timeline `r` asks for: the filtered events give the rows, every
-// event in view gives the running totals; `lanes` for drawing. Fails naming
+// Builds the timeline `r` asks for (`lanes` for drawing). Fails naming
 // --commitment or --round when no such commitment or round is in view.
-Result<Timeline> BuildTimeline(const Ledger& ledger, const TimelineRequest& r,
-                               const std::vector<Event>& retractions, bool lanes) {
-  TimelineQuery all;
-  all.to = r.to;
-  all.known_at = r.known_at;
-  TimelineQuery filtered = all;
-  filtered.party = r.party;
-  filtered.pair = r.pair;
-  filtered.commitment = r.commitment;
-  filtered.round = r.round;
-  const bool has_filter = !r.party.empty() || r.pair || !r.commitment.empty() || !r.round.empty();
-  std::unordered_set<std::string> shown;
-  if (has_filter) {
-    DEALTRAIL_RETURN_IF_ERROR(ledger.Timeline(filtered, [&](const TimelineEntry& entry) {
-      shown.insert(entry.event.id);
+Result<Timeline> BuildTimeline(const Ledger& ledger, const TimelineRequest& r, bool lanes) {
+  TimelineQuery query;
+  query.to = r.to;
+  query.known_at = r.known_at;
+  query.party = r.party;
+  query.pair = r.pair;
+  query.commitment = r.commitment;
+  query.round = r.round;
+  if (!r.commitment.empty() || !r.round.empty()) {
+    // Is it there at all? Otherwise suggest the nearest ids.
+    bool found = false;
+    std::set<std::string> commitments;
+    std::set<std::string> rounds;
+    TimelineQuery all;
+    all.to = r.to;
+    all.known_at = r.known_at;
+    DEALTRAIL_RETURN_IF_ERROR(ledger.Timeline(query, [&](const TimelineEntry& entry) {
+      const Event& e = entry.event;
+      found = found || (e.kind == EventKind::kOpen && e.commitment == r.commitment) ||
+              (e.kind == EventKind::kRoundOpen && e.round == r.round);
       return Status{};
     }));
+    if (!found) {
+      DEALTRAIL_RETURN_IF_ERROR(ledger.Timeline(all, [&](const TimelineEntry& entry) {
+        if (entry.event.kind == EventKind::kOpen) commitments.insert(entry.event.commitment);
+        if (entry.event.kind == EventKind::kRoundOpen) rounds.insert(entry.event.round);
+        return Status{};
+      }));
+      const bool commitment = !r.commitment.empty() && commitments.count(r.commitment) == 0;
+      const std::string& id = commitment ? r.commitment : r.round;
+      const std::string hint = Nearest(id, commitment ? commitments : rounds);
+      return Status::NotFound(commitment ? "--commitment" : "--round",
+                              std::string(commitment ? "no commitment '" : "no round '") + id +
+                                  "'" + (hint.empty() ? "" : " (did you mean: " + hint + "?)"));
+    }
   }
   TimelineOptions options;
   options.from = r.from;
@@ -107,28 +124,7 @@ Result<Timeline> BuildTimeline(const Ledger& ledger, const TimelineRequest& r,
   options.min_certainty = r.min_certainty;
   if (r.pair) options.pair = r.pair;
   options.lanes = lanes;
-  TimelineBuilder builder(options);
-  for (const Event& e : retractions) builder.AddRetraction(e);
-  std::set<std::string> commitments;
-  std::set<std::string> rounds;
-  DEALTRAIL_RETURN_IF_ERROR(ledger.Timeline(all, [&](const TimelineEntry& entry) {
-    const Event& e = entry.event;
-    if (e.kind == EventKind::kOpen) commitments.insert(e.commitment);
-    if (e.kind == EventKind::kRoundOpen) rounds.insert(e.round);
-    return builder.Add(e, entry.retracted_by, !has_filter || shown.count(e.id) > 0);
-  }));
-  if (!r.commitment.empty() && commitments.count(r.commitment) == 0) {
-    const std::string hint = Nearest(r.commitment, commitments);
-    return Status::NotFound("--commitment",
-                            "no commitment '" + r.commitment + "'" +
-                                (hint.empty() ? "" : " (did you mean: " + hint + "?)"));
-  }
-  if (!r.round.empty() && rounds.count(r.round) == 0) {
-    const std::string hint = Nearest(r.round, rounds);
-    return Status::NotFound("--round", "no round '" + r.round + "'" +
-                                           (hint.empty() ? "" : " (did you mean: " + hint + "?)"));
-  }
-  return builder.Finish();
+  return ledger.BuildTimeline(query, options);
 }
 
 // Writes to --output when given, else to standard output.
@@ -255,13 +251,8 @@ void AddTimeline(CLI::App& app, Context& ctx) {
       }
       r.pair = std::pair(*a, *b);
     }
-    auto retractions = Retractions(*ledger, r.known_at);
-    if (!retractions.ok()) {
-      ctx.Fail(retractions.status());
-      return;
-    }
     const bool picture = args->format == "svg" || args->format == "html";
-    auto timeline = BuildTimeline(*ledger, r, *retractions, picture);
+    auto timeline = BuildTimeline(*ledger, r, picture);
     if (!timeline.ok()) {
       ctx.Fail(timeline.status());
       return;
@@ -460,7 +451,7 @@ void AddDiff(CLI::App& app, Context& ctx) {
       ctx.Fail(retractions.status());
       return;
     }
-    auto timeline = BuildTimeline(*ledger, r, *retractions, false);
+    auto timeline = BuildTimeline(*ledger, r, false);
     if (!timeline.ok()) {
       ctx.Fail(timeline.status());
       return;
