@@ -57,6 +57,12 @@ void ConfigureConnection(SQLite::Database& db) {
   db.setBusyTimeout(kBusyTimeoutMs);
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
+  // Keep the -wal file (empty after the checkpoint on close) instead of
+  // deleting it: the next process then opens it rather than creating it and
+  // syncing the directory. The checkpoint on close still leaves the main file
+  // complete, so the ledger is one file whenever no process has it open.
+  int persist = 1;
+  sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 }
 
 }  // namespace dealtrail::storage
