@@ -11,8 +11,11 @@ DEALTRAIL_BUILD_PACKAGES=(
 )
 # Packages the tests need on top.
 # xmllint checks the timeline SVG; Chromium renders the HTML page headless
-# and libpng reads its screenshot back.
-DEALTRAIL_TEST_PACKAGES=(libgtest-dev libgmock-dev libxml2-utils chromium libpng-dev)
+# and libpng reads its screenshot back. ledger, hledger and beancount are the
+# peers the short benchmark run checks dealtrail's balances against (python3
+# runs its checks); Google Benchmark builds the micro-benchmarks.
+DEALTRAIL_TEST_PACKAGES=(libgtest-dev libgmock-dev libxml2-utils chromium libpng-dev
+  python3 ledger hledger beancount libbenchmark-dev)
 
 say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
