@@ -334,8 +334,13 @@ class CsvReader : public EventReader {
       auto got = ReadLine(in_, &line, &bytes_);
       ++line_no_;
       if (!got.ok()) return got.status().At(Where(line_no_));
-      if (!*got || record_bytes > kMaxLineBytes) {
+      if (!*got) {
         return Status::Invalid("", "unbalanced quote: the quoted cell never ends").At(Where());
+      }
+      if (record_bytes > kMaxLineBytes) {
+        return Status::Invalid("", "record is longer than the " + std::to_string(kMaxLineBytes) +
+                                       " bytes allowed (is a quote left open?)")
+            .At(Where());
       }
     }
     cells_.push_back(std::move(cell));

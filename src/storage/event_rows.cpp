@@ -137,8 +137,8 @@ std::string Text(const SQLite::Statement& row, int col) {
 
 Status Bad(const SQLite::Statement& row, std::string_view column, std::string_view why) {
   return {StatusCode::kCorrupt, std::string(column),
-          "event " + std::to_string(row.getColumn(kSeq).getInt64()) +
-              " cannot be read: " + std::string(why)};
+          "event " + std::to_string(row.getColumn(kSeq).getInt64()) + " cannot be read (" +
+              std::string(why) + "): the ledger is damaged or was edited out of band"};
 }
 
 Result<std::optional<Amount>> MoneyFrom(const SQLite::Statement& row, int minor_col, int bound_col,

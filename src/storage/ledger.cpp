@@ -8,14 +8,17 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
+#include <sstream>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "storage/checkpoints.h"
+#include "storage/consistency.h"
 #include "storage/event_rows.h"
 #include "storage/fold_scan.h"
 #include "storage/ledger_impl.h"
@@ -252,8 +255,14 @@ Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& agains
     }
     SQLite::Statement integrity(db, "PRAGMA integrity_check");
     while (integrity.executeStep()) {
-      const std::string line = integrity.getColumn(0).getString();
-      if (line != "ok") report.problems.push_back("integrity_check: " + line);
+      // One row may hold several lines ("*** in database main ***", then
+      // one per problem): each becomes a problem of its own.
+      std::istringstream lines(integrity.getColumn(0).getString());
+      for (std::string line; std::getline(lines, line);) {
+        if (line != "ok" && !line.empty() && !line.starts_with("*** ")) {
+          report.problems.push_back("the ledger file is damaged: integrity_check: " + line);
+        }
+      }
     }
     SQLite::Statement fk(db, "PRAGMA foreign_key_check");
     if (fk.executeStep()) {
@@ -267,8 +276,12 @@ Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& agains
     std::string prev(kGenesisHash);
     Timestamp prev_recorded{};
     std::int64_t expected_seq = 1;
-    SQLite::Statement q(
-        db, std::string("SELECT ") + storage::kEventColumns + " FROM events ORDER BY seq");
+    storage::DerivedParties parties;
+    // effective_end (the period's last day, read by SQL users) follows from
+    // effective_date and its precision, which the hash covers.
+    SQLite::Statement q(db, std::string("SELECT ") + storage::kEventColumns +
+                                ", effective_end FROM events ORDER BY seq");
+    const int end_column = q.getColumnCount() - 1;
     auto bad = [&](std::int64_t seq, const std::string& what) {
       if (report.first_bad_seq == 0) report.first_bad_seq = seq;
       report.problems.push_back("event " + std::to_string(seq) + ": " + what);
@@ -299,9 +312,19 @@ Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& agains
       }
       prev = hash;
       prev_recorded = e->recorded_at;
+      parties.Add(*e);
+      if (q.getColumn(end_column).getString() != FormatDay(e->date.last())) {
+        report.problems.push_back("event " + std::to_string(seq) + ": effective_end " +
+                                  q.getColumn(end_column).getString() + " is not the last day of " +
+                                  e->date.ToString() + " (edited out of band)");
+      }
       if (against && seq == against->events) hash_at_checkpoint = hash;
     }
     report.head_hash = prev;
+    if (report.first_bad_seq == 0) parties.Check(db, &report.problems);
+    if (report.schema_version == CurrentSchemaVersion()) {
+      storage::CheckSchemaObjects(db, &report.problems);
+    }
     if (against && against->events > 0) {
       if (report.events < against->events) {
         report.problems.push_back("the ledger has " + std::to_string(report.events) +
@@ -349,22 +372,37 @@ Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& agains
 }
 
 Status Ledger::Backup(const std::string& dest) const {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (std::filesystem::exists(dest, ec)) {
+  if (fs::exists(dest, ec)) {
     return Status::Conflict("", dest + ": a file is already there; backup will not overwrite it");
   }
+  // Written under a temporary name in the same directory and renamed when
+  // complete: DEST never names a partial copy.
+  const fs::path final_path(dest);
+  fs::path partial = final_path;
+  partial += ".partial-" + std::to_string(::getpid());
   try {
     // VACUUM INTO copies one consistent snapshot, whatever other processes
     // write meanwhile, into a compact new file.
     SQLite::Statement vacuum(*impl_->db, "VACUUM INTO ?");
-    vacuum.bind(1, dest);
+    vacuum.bind(1, partial.string());
     vacuum.exec();
-    SQLite::Database copy(dest, SQLite::OPEN_READWRITE);
-    copy.exec("PRAGMA journal_mode = WAL");
+    {
+      SQLite::Database copy(partial.string(), SQLite::OPEN_READWRITE);
+      copy.exec("PRAGMA journal_mode = WAL");
+    }
+    fs::rename(partial, final_path);
     return {};
   } catch (const std::exception& e) {
-    std::filesystem::remove(dest, ec);
-    const Status s = FromSqlite(e);
+    fs::remove(partial, ec);
+    Status s = FromSqlite(e);
+    // A ledger breaks none of its own constraints: a copy that does was read
+    // from a damaged file.
+    if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e);
+        se != nullptr && se->getErrorCode() == SQLITE_CONSTRAINT) {
+      s = Status{StatusCode::kCorrupt, "", "the ledger file is damaged (" + s.message() + ")"};
+    }
     return Status{s.code(), "", dest + ": cannot write the backup (" + s.message() + ")"};
   }
 }

@@ -9,6 +9,8 @@
 #include <SQLiteCpp/Transaction.h>
 
 #include <filesystem>
+#include <string>
+#include <string_view>
 
 #include "dealtrail/ledger.h"
 
@@ -16,6 +18,25 @@ namespace dealtrail::storage {
 namespace {
 
 constexpr int kBusyTimeoutMs = 10'000;
+
+// SQLite's message on one line, not too long: a damaged schema's message
+// quotes the schema's SQL, newlines and all, and errors are one line.
+std::string OneLine(std::string_view what) {
+  constexpr std::size_t kMax = 160;
+  std::string out;
+  for (char c : what) {
+    const bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+    if (space && (out.empty() || out.back() == ' ')) continue;
+    out.push_back(space ? ' ' : c);
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (out.size() > kMax) {
+    std::size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // UTF-8
+    out = out.substr(0, cut) + "\xe2\x80\xa6";                                       // …
+  }
+  return out;
+}
 
 Status NotALedger(const std::string& path, const std::string& why) {
   return {StatusCode::kNotALedger, "", path + ": not a dealtrail ledger (" + why + ")"};
@@ -43,26 +64,41 @@ Status Migrate(SQLite::Database& db, int from_version) {
 Status FromSqlite(const std::exception& e) {
   if (const auto* se = dynamic_cast<const SQLite::Exception*>(&e)) {
     const int code = se->getExtendedErrorCode();
-    const StatusCode sc = (code & 0xFF) == SQLITE_CORRUPT || (code & 0xFF) == SQLITE_NOTADB
-                              ? StatusCode::kCorrupt
-                              : StatusCode::kIo;
-    std::string what = se->what();
-    if ((code & 0xFF) == SQLITE_FULL) what = "the disk or the ledger's size limit is full: " + what;
-    return {sc, "", "SQLite error " + std::to_string(code) + ": " + what};
+    const std::string sqlite = "SQLite error " + std::to_string(code) + ": " + OneLine(se->what());
+    switch (code & 0xFF) {
+      case SQLITE_CORRUPT:
+      case SQLITE_NOTADB:
+        // Read anywhere in the file, not only when it is opened.
+        return {StatusCode::kCorrupt, "", "the ledger file is damaged (" + sqlite + ")"};
+      case SQLITE_FULL:
+        return {StatusCode::kIo, "",
+                "SQLite error " + std::to_string(code) +
+                    ": the disk or the ledger's size limit is full: " + OneLine(se->what())};
+      case SQLITE_IOERR:
+        // A failed write (EFBIG past a file size limit, EIO) or read.
+        return {StatusCode::kIo, "",
+                "cannot read or write the ledger file (" + sqlite +
+                    "): is the disk full, limited or failing?"};
+      default:
+        break;
+    }
+    if (code == SQLITE_READONLY_ROLLBACK) {
+      // A write interrupted in rollback-journal mode (a killed backup) left a
+      // hot journal, which only a writable connection can roll back.
+      return {StatusCode::kCorrupt, "",
+              "the ledger file is damaged: an interrupted write left a hot journal that a "
+              "read-only command cannot roll back (" +
+                  sqlite + "); a command that writes recovers it"};
+    }
+    return {StatusCode::kIo, "", sqlite};
   }
-  return {StatusCode::kInternal, "", e.what()};
+  return {StatusCode::kInternal, "", OneLine(e.what())};
 }
 
 void ConfigureConnection(SQLite::Database& db) {
   db.setBusyTimeout(kBusyTimeoutMs);
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA synchronous = FULL");
-  // Keep the -wal file (empty after the checkpoint on close) instead of
-  // deleting it: the next process then opens it rather than creating it and
-  // syncing the directory. The checkpoint on close still leaves the main file
-  // complete, so the ledger is one file whenever no process has it open.
-  int persist = 1;
-  sqlite3_file_control(db.getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
 }
 
 }  // namespace dealtrail::storage
@@ -127,7 +163,7 @@ Result<std::unique_ptr<SQLite::Database>> OpenLedgerFile(const std::string& path
       if (code == SQLITE_NOTADB) return NotALedger(path, "not an SQLite database");
       if (code == SQLITE_CORRUPT) {
         return Status{StatusCode::kCorrupt, "",
-                      path + ": the ledger file is damaged (" + std::string(e.what()) + ")"};
+                      path + ": the ledger file is damaged (" + OneLine(e.what()) + ")"};
       }
       throw;
     }
@@ -165,9 +201,10 @@ Result<std::unique_ptr<SQLite::Database>> OpenLedgerFile(const std::string& path
     if (e.getErrorCode() == SQLITE_NOTADB) return NotALedger(path, "not an SQLite database");
     if (e.getErrorCode() == SQLITE_CORRUPT) {
       return Status{StatusCode::kCorrupt, "",
-                    path + ": the ledger file is damaged (" + std::string(e.what()) + ")"};
+                    path + ": the ledger file is damaged (" + OneLine(e.what()) + ")"};
     }
-    return FromSqlite(e);
+    const Status s = FromSqlite(e);
+    return Status{s.code(), "", path + ": " + s.message()};
   } catch (const std::exception& e) {
     return FromSqlite(e);
   }
