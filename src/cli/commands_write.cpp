@@ -16,30 +16,43 @@
 namespace dealtrail::cli {
 namespace {
 
-// The flags every event accepts, and the event field each one fills.
-const std::vector<std::pair<std::string, std::string>> kCommonFlags = {
-    {"--id", "id"},         {"--date", "date"}, {"--certainty", "certainty"},
-    {"--source", "source"}, {"--url", "url"},   {"--published", "published"},
-    {"--note", "note"},
+// A flag, the event field it sets, and its help text.
+struct Flag {
+  std::string flag;
+  std::string field;
+  std::string help;
+};
+
+// The flags every appending command takes.
+const std::vector<Flag> kCommonFlags = {
+    {"--id", "id",
+     "the event's id (default: derived from its content, so recording it again is a no-op)"},
+    {"--date", "date", "when it happened: 2025-09-22, 2025-09, 2025-Q3 or 2025"},
+    {"--certainty", "certainty", "rumored, reported, announced, signed or closed"},
+    {"--source", "source", "who reported it"},
+    {"--url", "url", "where the report is"},
+    {"--published", "published", "the day the report was published"},
+    {"--note", "note", "free text"},
 };
 
 // The flags `record` takes besides the common ones.
-const std::vector<std::pair<std::string, std::string>> kRecordFlags = {
-    {"--commitment", "commitment"},
-    {"--kind", "commitment_kind"},
-    {"--from", "from"},
-    {"--to", "to"},
-    {"--amount", "amount"},
-    {"--conditional", "conditional"},
-    {"--round", "round"},
-    {"--terms", "terms"},
-    {"--by", "by"},
-    {"--party", "party"},
-    {"--target", "target"},
-    {"--pre-money", "pre_money"},
-    {"--post-money", "post_money"},
-    {"--basis", "basis"},
-    {"--retracts", "retracts"},
+const std::vector<Flag> kRecordFlags = {
+    {"--commitment", "commitment", "the commitment's id"},
+    {"--kind", "commitment_kind", "open: pledge, equity, debt, grant or purchase"},
+    {"--from", "from", "open: the party that commits (id or any alias)"},
+    {"--to", "to", "open: the party that receives"},
+    {"--amount", "amount",
+     "'up to $100B', 'more than 100B USD', 'about $830B', '$2.75bn', '€500M'"},
+    {"--conditional", "conditional", "open/revise: the part of the amount waiting on a condition"},
+    {"--round", "round", "the round's id"},
+    {"--terms", "terms", "the terms, as reported"},
+    {"--by", "by", "supersede: the commitment that replaces this one"},
+    {"--party", "party", "round-open: the raiser; valuation: the company valued"},
+    {"--target", "target", "round-open/round-revise: the amount sought"},
+    {"--pre-money", "pre_money", "round: the valuation before the money"},
+    {"--post-money", "post_money", "round: the valuation after the money"},
+    {"--basis", "basis", "valuation: pre or post (money)"},
+    {"--retracts", "retracts", "retract: the id of the event recorded in error"},
 };
 
 std::string Today(const Context& ctx) {
@@ -87,8 +100,8 @@ void AppendFromFlags(Context& ctx, RawEvent raw, const AppendOptions& options,
 
 struct FlagValues {
   std::map<std::string, std::string> values;  // field -> value
-  void Register(CLI::App* cmd, const std::vector<std::pair<std::string, std::string>>& flags) {
-    for (const auto& [flag, field] : flags) cmd->add_option(flag, values[field]);
+  void Register(CLI::App* cmd, const std::vector<Flag>& flags) {
+    for (const Flag& f : flags) cmd->add_option(f.flag, values[f.field], f.help);
   }
   void AddTo(RawEvent& raw) const {
     for (const auto& [field, value] : values) {

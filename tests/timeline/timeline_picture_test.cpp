@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
@@ -110,10 +109,10 @@ TEST_F(PictureTest, LanesMatchTheCommitmentsReplayShowsInRange) {
   const std::string svg =
       Draw({"timeline", "--from", "2026-02-01", "--to", "2026-02-28", "--format", "svg"});
   std::set<std::string> lanes;
-  const std::regex lane("<g class=\"lane\" data-commitment=\"([^\"]+)\"");
-  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), lane); it != std::sregex_iterator();
-       ++it) {
-    lanes.insert((*it)[1]);
+  const std::string lane = "<g class=\"lane\" data-commitment=\"";
+  for (std::size_t at = svg.find(lane); at != std::string::npos; at = svg.find(lane, at + 1)) {
+    const std::size_t start = at + lane.size();
+    lanes.insert(svg.substr(start, svg.find('"', start) - start));
   }
   // id -> status, from replay's CSV (id first, status seventh).
   auto replay = [&](const char* day) {
@@ -167,8 +166,13 @@ TEST_F(PictureTest, RightToLeftNamesAreIsolated) {
                      "أرامكو السعودية\xE2\x81\xA9</tspan> \xE2\x86\x92 OpenAI"),
             std::string::npos)
       << svg;
-  const std::regex bare("[^\xA8]أرامكو");
-  EXPECT_FALSE(std::regex_search(svg, bare)) << "an Arabic name outside an isolate";
+  const std::string name = "أرامكو";
+  const std::string isolate = "\xE2\x81\xA8";  // FIRST STRONG ISOLATE
+  for (std::size_t at = svg.find(name); at != std::string::npos; at = svg.find(name, at + 1)) {
+    EXPECT_TRUE(at >= isolate.size() &&
+                svg.compare(at - isolate.size(), isolate.size(), isolate) == 0)
+        << "an Arabic name outside an isolate at byte " << at;
+  }
 }
 
 TEST_F(PictureTest, HtmlPageIsSelfContained) {
