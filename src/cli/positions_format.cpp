@@ -17,23 +17,6 @@ std::string NameOf(const Names& names, const std::string& id) {
 // A display name for tables, isolated for bidi.
 std::string Shown(const Names& names, const std::string& id) { return Isolate(NameOf(names, id)); }
 
-// How an analyst reads the committed amount: "up to $100B", "$30B",
-// "$15B + $35B conditional".
-std::string CommittedText(const CommitmentPosition& c) {
-  if (c.status == CommitmentStatus::kOpen && !c.conditional.IsZero() && c.committed.IsExact() &&
-      c.conditional.IsExact() && !c.committed.approximate) {
-    return HumanMoney(c.committed.low - c.conditional.low, c.currency) + " + " +
-           HumanInterval(c.conditional) + " conditional";
-  }
-  return HumanAmount(c.stated);
-}
-
-std::string StatusText(const CommitmentPosition& c) {
-  std::string s(StatusName(c.status));
-  if (!c.superseded_by.empty()) s += " by " + c.superseded_by;
-  return s;
-}
-
 Json ReportJson(const ValuationReport& r) {
   Json j;
   j["basis"] = std::string(BasisName(r.basis));
@@ -75,6 +58,23 @@ std::string SourceText(const Source& s) {
 }
 
 }  // namespace
+
+// How an analyst reads the committed amount: "up to $100B", "$30B",
+// "$15B + $35B conditional".
+std::string CommittedText(const CommitmentPosition& c) {
+  if (c.status == CommitmentStatus::kOpen && !c.conditional.IsZero() && c.committed.IsExact() &&
+      c.conditional.IsExact() && !c.committed.approximate) {
+    return HumanMoney(c.committed.low - c.conditional.low, c.currency) + " + " +
+           HumanInterval(c.conditional) + " conditional";
+  }
+  return HumanAmount(c.stated);
+}
+
+std::string StatusText(const CommitmentPosition& c) {
+  std::string s(StatusName(c.status));
+  if (!c.superseded_by.empty()) s += " by " + c.superseded_by;
+  return s;
+}
 
 Json PositionsJson(const Positions& p, const Names& names) {
   Json j;

@@ -15,6 +15,12 @@ namespace dealtrail::cli {
 // Party id -> display name.
 using Names = std::map<std::string, std::string>;
 
+// How an analyst reads a committed amount: "up to $100B", "$30B",
+// "$15B + $35B conditional".
+std::string CommittedText(const CommitmentPosition& c);
+// "open", "superseded by …".
+std::string StatusText(const CommitmentPosition& c);
+
 Json PositionsJson(const Positions& p, const Names& names);
 void PrintPositionsTable(const Positions& p, const Names& names, std::ostream& out);
 // One section as CSV: commitments, pairs, parties or rounds.

@@ -264,21 +264,6 @@ std::string SourceText(const Source& s) {
   return s.published ? s.outlet + ", " + FormatDay(*s.published) : s.outlet;
 }
 
-std::string CommittedText(const CommitmentPosition& c) {
-  if (c.status == CommitmentStatus::kOpen && !c.conditional.IsZero() && c.committed.IsExact() &&
-      c.conditional.IsExact() && !c.committed.approximate) {
-    return HumanMoney(c.committed.low - c.conditional.low, c.currency) + " + " +
-           HumanInterval(c.conditional) + " conditional";
-  }
-  return HumanAmount(c.stated);
-}
-
-std::string StatusText(const CommitmentPosition& c) {
-  std::string s(StatusName(c.status));
-  if (!c.superseded_by.empty()) s += " by " + c.superseded_by;
-  return s;
-}
-
 std::string EventText(const TimelineRow& row) { return std::string(KindName(row.event.kind)); }
 
 void PrintTimelineTable(const Timeline& t, const TimelineRequest& r, const Names& names,

@@ -44,10 +44,6 @@ std::string ChangeText(const TimelineRow& row, const Names& names, bool isolate)
 std::string PartiesText(const TimelineRow& row, const Names& names, bool isolate);
 // "Financial Times, 2026-02-19", or "" without a source.
 std::string SourceText(const Source& s);
-// How replay reads a committed amount: "up to $100B", "$15B + $35B conditional".
-std::string CommittedText(const CommitmentPosition& c);
-// "open", "superseded by …".
-std::string StatusText(const CommitmentPosition& c);
 // The event column: "open", "fund", … and "retract".
 std::string EventText(const TimelineRow& row);
 

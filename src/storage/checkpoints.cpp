@@ -7,21 +7,10 @@
 #include <memory>
 
 #include "storage/fold_scan.h"
+#include "storage/raw_statement.h"
 
 namespace dealtrail::storage {
 namespace {
-
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
-
-Stmt Prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
-  if (rc != SQLITE_OK) throw SQLite::Exception(db, rc);
-  return Stmt(raw);
-}
 
 void Step(sqlite3* db, sqlite3_stmt* s) {
   const int rc = sqlite3_step(s);

@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include "storage/raw_statement.h"
+
 namespace dealtrail::storage {
 namespace {
 
@@ -64,18 +66,6 @@ constexpr const char* kDetailSql =
     "SELECT party_id, target_minor, target_bound, pre_money_minor, pre_money_bound, "
     "post_money_minor, post_money_bound, basis, source, url, published, note FROM events "
     "WHERE seq = ?";
-
-struct StmtDeleter {
-  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-};
-using Stmt = std::unique_ptr<sqlite3_stmt, StmtDeleter>;
-
-Stmt Prepare(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
-  if (rc != SQLITE_OK) throw SQLite::Exception(db, rc);
-  return Stmt(raw);
-}
 
 void BindText(sqlite3* db, sqlite3_stmt* s, const char* name, const std::string& v) {
   const int rc = sqlite3_bind_text(s, sqlite3_bind_parameter_index(s, name), v.data(),

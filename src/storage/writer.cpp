@@ -13,13 +13,6 @@
 namespace dealtrail::storage {
 namespace {
 
-std::unique_ptr<sqlite3_stmt, Writer::StmtDeleter> PrepareRaw(sqlite3* db, const char* sql) {
-  sqlite3_stmt* raw = nullptr;
-  const int rc = sqlite3_prepare_v2(db, sql, -1, &raw, nullptr);
-  if (rc != SQLITE_OK) throw SQLite::Exception(db, rc);
-  return std::unique_ptr<sqlite3_stmt, Writer::StmtDeleter>(raw);
-}
-
 const date::sys_days kEndOfTime = date::sys_days(date::year{9999} / 12 / 31);
 constexpr std::size_t kMaxCachedHistories = 200'000;
 
@@ -31,7 +24,7 @@ Writer::Writer(SQLite::Database& db, Timestamp now)
     : db_(db),
       now_(now),
       head_hash_(kGenesisHash),
-      insert_(PrepareRaw(db.getHandle(), kInsertEvent)),
+      insert_(Prepare(db.getHandle(), kInsertEvent)),
       find_id_(db, std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?") {}
 
 Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp now) {

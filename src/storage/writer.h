@@ -19,15 +19,12 @@
 #include "dealtrail/replay.h"
 #include "storage/event_rows.h"
 #include "storage/parties.h"
+#include "storage/raw_statement.h"
 
 namespace dealtrail::storage {
 
 class Writer {
  public:
-  struct StmtDeleter {
-    void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
-  };
-
   // Reads the chain head and the party directory. Call inside a write
   // transaction; `now` is the recording time for events that carry none.
   static Result<std::unique_ptr<Writer>> Start(SQLite::Database& db, Timestamp now);
@@ -100,7 +97,7 @@ class Writer {
   std::unordered_map<std::string, CommitmentHistory> commitments_;
   std::unordered_map<std::string, RoundHistory> rounds_;
   // The insert runs once per event: a raw statement, bound without copies.
-  std::unique_ptr<sqlite3_stmt, StmtDeleter> insert_;
+  Stmt insert_;
   BoundText bound_;
   SQLite::Statement find_id_;
   std::optional<SQLite::Statement> commitment_history_;
