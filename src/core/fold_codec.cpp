@@ -223,6 +223,8 @@ Result<Fold> Fold::Deserialize(std::string_view bytes) {
   s.applied = r.I64();
   s.last_day = r.Day();
   const std::uint32_t interned = r.U32();
+  if (interned > bytes.size()) return bad;  // each string takes at least a byte
+  s.names.Reserve(interned);
   for (std::uint32_t i = 1; i < interned && r.ok(); ++i) {
     if (s.names.Intern(r.Text()) != i) return bad;  // strings are unique and non-empty
   }

@@ -20,7 +20,7 @@ std::uint64_t Interner::Hash(std::string_view s) {
 std::size_t Interner::Slot(std::string_view s, std::uint64_t hash) const {
   const std::size_t mask = slots_.size() - 1;
   const auto tag = static_cast<std::uint32_t>(hash >> 32);
-  for (std::size_t i = static_cast<std::size_t>(hash) & mask;; i = (i + 1) & mask) {
+  for (std::size_t i = Home(hash);; i = (i + 1) & mask) {
     const std::uint64_t slot = slots_[i];
     if (slot == 0) return i;
     if (static_cast<std::uint32_t>(slot >> 32) == tag &&
@@ -30,9 +30,19 @@ std::size_t Interner::Slot(std::string_view s, std::uint64_t hash) const {
   }
 }
 
-void Interner::Grow() {
+void Interner::Reserve(std::size_t n) {
+  std::size_t size = slots_.size();
+  while ((n + 1) * 4 > size * 3) size *= 2;
+  if (size == slots_.size()) return;
+  views_.reserve(n + 1);
+  Rehash(size);
+}
+
+void Interner::Grow() { Rehash(slots_.size() * 2); }
+
+void Interner::Rehash(std::size_t size) {
   std::vector<std::uint64_t> old = std::move(slots_);
-  slots_.assign(old.size() * 2, 0);
+  slots_.assign(size, 0);
   for (std::uint64_t slot : old) {
     if (slot == 0) continue;
     const std::string_view s = views_[static_cast<Sym>(slot & 0xFFFFFFFFu)];

@@ -33,13 +33,21 @@ class Interner {
   Interner();
   Sym Intern(std::string_view s);
   Sym Find(std::string_view s) const;  // kNone if never interned
+  // Sizes the table for `n` strings at once (a checkpoint being read).
+  void Reserve(std::size_t n);
   std::string_view View(Sym s) const { return views_[s]; }
   std::size_t size() const { return views_.size(); }
 
  private:
   static std::uint64_t Hash(std::string_view s);
+  // The first slot to probe: FNV-1a's low bits alone cluster on ids that
+  // differ only in their last characters, so the hash is mixed first.
+  std::size_t Home(std::uint64_t hash) const {
+    return static_cast<std::size_t>((hash * 0x9E3779B97F4A7C15ULL) >> 32) & (slots_.size() - 1);
+  }
   std::size_t Slot(std::string_view s, std::uint64_t hash) const;  // of s, or the empty slot for it
   void Grow();
+  void Rehash(std::size_t size);  // a power of two
 
   // Strings are copied into large blocks: no per-string allocation or
   // std::string object, and the views stay valid as the table grows.

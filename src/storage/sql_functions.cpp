@@ -209,6 +209,8 @@ Status Load(const PositionsTable& table, int idx, int argc, sqlite3_value** argv
   }
   auto ledger = Ledger::Open(file, table.module->clock, /*read_only=*/true);
   if (!ledger.ok()) return ledger.status();
+  // The table is the per-commitment section: the others are not computed.
+  query.filter.pairs = query.filter.parties = query.filter.rounds = false;
   auto positions = ledger->Replay(query);
   if (!positions.ok()) return positions.status();
   auto parties = ledger->Parties();

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <algorithm>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -14,12 +15,32 @@
 #include "storage/schema.h"
 
 namespace dealtrail {
+namespace {
 
-Status Ledger::Timeline(const TimelineQuery& query,
-                        const std::function<Status(const TimelineEntry&)>& fn) const {
-  const Timestamp known_at = query.known_at.value_or(impl_->clock());
+// The events of `query` as known at `known_at`: those its filters select
+// (none when `use_filters` is false) and every event of its
+// with_commitments and with_rounds, in effective order.
+// Event id -> the id of the retraction that retracts it.
+using RetractedBy = std::unordered_map<std::string, std::string>;
+
+RetractedBy ReadRetractedBy(SQLite::Database& db, Timestamp known_at) {
+  RetractedBy retracted_by;
+  SQLite::Statement retractions(db,
+                                "SELECT retracts, event_id FROM events "
+                                "WHERE kind = 'retract' AND recorded_at <= :known");
+  retractions.bind(":known", FormatTimestamp(known_at));
+  while (retractions.executeStep()) {
+    retracted_by[retractions.getColumn(0).getString()] = retractions.getColumn(1).getString();
+  }
+  return retracted_by;
+}
+
+Status ReadTimelineEvents(SQLite::Database& db, const TimelineQuery& query, Timestamp known_at,
+                          bool use_filters, const RetractedBy& retracted_by,
+                          const std::function<Status(const TimelineEntry&)>& fn) {
   // Each filter narrows by commitment or round; the subqueries read the
-  // opening events, which carry the parties.
+  // opening events, which carry the parties, one index search per side
+  // (events_by_from, events_by_to: an OR of the two would scan).
   std::string filter = "1";
   if (!query.commitment.empty()) {
     filter +=
@@ -38,14 +59,16 @@ Status Ledger::Timeline(const TimelineQuery& query,
   if (!query.party.empty()) {
     filter +=
         " AND (e.commitment_id IN (SELECT commitment_id FROM events WHERE kind = 'open' AND "
-        "(from_party = :party OR to_party = :party)) OR (e.kind IN ('round-open', "
+        "from_party = :party UNION ALL SELECT commitment_id FROM events WHERE kind = 'open' "
+        "AND to_party = :party) OR (e.kind IN ('round-open', "
         "'valuation') AND e.party_id = :party) OR e.round_id IN (SELECT round_id FROM events "
         "WHERE kind = 'round-open' AND party_id = :party))";
   }
   if (query.pair) {
     filter +=
         " AND e.commitment_id IN (SELECT commitment_id FROM events WHERE kind = 'open' AND "
-        "((from_party = :a AND to_party = :b) OR (from_party = :b AND to_party = :a)))";
+        "from_party = :a AND to_party = :b UNION ALL SELECT commitment_id FROM events WHERE "
+        "kind = 'open' AND from_party = :b AND to_party = :a)";
   }
   // What shown events depend on comes in whole, whatever the filter.
   std::string with;
@@ -58,24 +81,17 @@ Status Ledger::Timeline(const TimelineQuery& query,
         "(SELECT commitment_id FROM events WHERE kind IN ('open', 'revise') AND round_id IN "
         "(SELECT value FROM json_each(:with_rounds)))";
   }
+  // Without the filters, only the with-terms: a constant among them would
+  // keep SQLite from answering each term from its index.
+  if (!use_filters && with.empty()) return {};
+  const std::string selected = use_filters ? "(" + filter + ")" + with : with.substr(4);
   const std::string where =
       " WHERE e.recorded_at <= :known AND e.kind NOT IN ('party-add', 'party-alias', "
       "'retract')" +
-      std::string(query.to ? " AND e.effective_date <= :to" : "") + " AND ((" + filter + ")" +
-      with + ")";
+      std::string(query.to ? " AND e.effective_date <= :to" : "") + " AND (" + selected + ")";
   try {
-    SQLite::Transaction snapshot(*impl_->db);
-    std::unordered_map<std::string, std::string> retracted_by;
-    SQLite::Statement retractions(*impl_->db,
-                                  "SELECT retracts, event_id FROM events "
-                                  "WHERE kind = 'retract' AND recorded_at <= :known");
-    retractions.bind(":known", FormatTimestamp(known_at));
-    while (retractions.executeStep()) {
-      retracted_by[retractions.getColumn(0).getString()] = retractions.getColumn(1).getString();
-    }
-    SQLite::Statement q(*impl_->db, std::string("SELECT ") + storage::kEventColumns +
-                                        " FROM events AS e" + where +
-                                        " ORDER BY e.effective_date, e.seq");
+    SQLite::Statement q(db, std::string("SELECT ") + storage::kEventColumns + " FROM events AS e" +
+                                where + " ORDER BY e.effective_date, e.seq");
     q.bind(":known", FormatTimestamp(known_at));
     if (query.to) q.bind(":to", FormatDay(*query.to));
     if (!query.commitment.empty()) q.bind(":commitment", query.commitment);
@@ -110,6 +126,20 @@ Status Ledger::Timeline(const TimelineQuery& query,
   }
 }
 
+}  // namespace
+
+Status Ledger::Timeline(const TimelineQuery& query,
+                        const std::function<Status(const TimelineEntry&)>& fn) const {
+  try {
+    SQLite::Transaction snapshot(*impl_->db);
+    const Timestamp known_at = query.known_at.value_or(impl_->clock());
+    return ReadTimelineEvents(*impl_->db, query, known_at, /*use_filters=*/true,
+                              ReadRetractedBy(*impl_->db, known_at), fn);
+  } catch (const std::exception& e) {
+    return storage::FromSqlite(e);
+  }
+}
+
 Status Ledger::Retractions(std::optional<Timestamp> known_at,
                            const std::function<Status(const Event&)>& fn) const {
   try {
@@ -131,47 +161,79 @@ Status Ledger::Retractions(std::optional<Timestamp> known_at,
 Result<dealtrail::Timeline> Ledger::BuildTimeline(const TimelineQuery& query,
                                                   const TimelineOptions& options) const {
   TimelineQuery q = query;
-  q.known_at = query.known_at.value_or(impl_->clock());
+  const Timestamp known_at = query.known_at.value_or(impl_->clock());
+  q.known_at = known_at;
   q.with_commitments.clear();
   q.with_rounds.clear();
   const bool filtered = !q.party.empty() || q.pair || !q.commitment.empty() || !q.round.empty();
-  // A shown row depends on its commitment's events, on the commitments its
-  // supersessions involve (whether they apply, how they show), and on its
-  // round's events and participants. Read the shown events, then everything
-  // the events in view name, until nothing new comes in.
-  std::unordered_set<std::string> shown;
-  std::set<std::string> commitments;
-  std::set<std::string> rounds;
-  TimelineQuery in_view = q;
-  if (!filtered) in_view = TimelineQuery{q.to, q.known_at, {}, {}, {}, {}, {}, {}};
-  if (filtered) {
-    bool first = true;
-    bool grew = true;
-    while (grew) {
-      grew = false;
-      in_view.with_commitments.assign(commitments.begin(), commitments.end());
-      in_view.with_rounds.assign(rounds.begin(), rounds.end());
-      DEALTRAIL_RETURN_IF_ERROR(Timeline(in_view, [&](const TimelineEntry& entry) {
-        const Event& e = entry.event;
-        if (first) shown.insert(e.id);
-        if (IsCommitmentKind(e.kind)) grew |= commitments.insert(e.commitment).second;
-        if (e.kind == EventKind::kSupersede) grew |= commitments.insert(e.by).second;
-        if (!e.round.empty()) grew |= rounds.insert(e.round).second;
-        return Status{};
-      }));
-      first = false;
-    }
-  }
   TimelineBuilder builder(options);
-  DEALTRAIL_RETURN_IF_ERROR(Retractions(q.known_at, [&](const Event& e) {
-    builder.AddRetraction(e);
-    return Status{};
-  }));
-  DEALTRAIL_RETURN_IF_ERROR(Timeline(in_view, [&](const TimelineEntry& entry) {
-    return builder.Add(entry.event, entry.retracted_by,
-                       !filtered || shown.count(entry.event.id) > 0);
-  }));
-  return builder.Finish();
+  try {
+    SQLite::Transaction snapshot(*impl_->db);
+    RetractedBy retracted_by;
+    DEALTRAIL_RETURN_IF_ERROR(Retractions(known_at, [&](const Event& e) {
+      builder.AddRetraction(e);
+      retracted_by[e.retracts] = e.id;
+      return Status{};
+    }));
+    if (!filtered) {
+      DEALTRAIL_RETURN_IF_ERROR(ReadTimelineEvents(
+          *impl_->db, TimelineQuery{q.to, known_at, {}, {}, {}, {}, {}, {}}, known_at,
+          /*use_filters=*/true, retracted_by, [&](const TimelineEntry& entry) {
+            return builder.Add(entry.event, entry.retracted_by, /*shown=*/true);
+          }));
+      return builder.Finish();
+    }
+    // A shown row depends on its commitment's events, on the commitments its
+    // supersessions involve (whether they apply, how they show), and on its
+    // round's events and participants. Read the shown events, then the events
+    // of what they name that were not read yet, until nothing new comes in;
+    // then feed them all to the builder in effective order.
+    std::vector<TimelineEntry> entries;
+    std::unordered_set<std::int64_t> read;
+    std::unordered_set<std::int64_t> shown;
+    std::set<std::string> commitments;
+    std::set<std::string> rounds;
+    TimelineQuery next = q;
+    bool use_filters = true;
+    while (use_filters || !next.with_commitments.empty() || !next.with_rounds.empty()) {
+      std::vector<std::string> new_commitments;
+      std::vector<std::string> new_rounds;
+      DEALTRAIL_RETURN_IF_ERROR(ReadTimelineEvents(
+          *impl_->db, next, known_at, use_filters, retracted_by, [&](const TimelineEntry& entry) {
+            const Event& e = entry.event;
+            if (!read.insert(e.seq).second) return Status{};
+            if (use_filters) shown.insert(e.seq);
+            auto name = [&](const std::string& id, std::set<std::string>& seen,
+                            std::vector<std::string>& fresh) {
+              if (!id.empty() && seen.insert(id).second) fresh.push_back(id);
+            };
+            if (IsCommitmentKind(e.kind)) name(e.commitment, commitments, new_commitments);
+            if (e.kind == EventKind::kSupersede) name(e.by, commitments, new_commitments);
+            name(e.round, rounds, new_rounds);
+            entries.push_back(entry);
+            return Status{};
+          }));
+      use_filters = false;
+      next.party.clear();
+      next.pair.reset();
+      next.commitment.clear();
+      next.round.clear();
+      next.with_commitments = std::move(new_commitments);
+      next.with_rounds = std::move(new_rounds);
+    }
+    std::sort(entries.begin(), entries.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
+      const auto da = a.event.date.first();
+      const auto db = b.event.date.first();
+      return da != db ? da < db : a.event.seq < b.event.seq;
+    });
+    for (const TimelineEntry& entry : entries) {
+      DEALTRAIL_RETURN_IF_ERROR(
+          builder.Add(entry.event, entry.retracted_by, shown.count(entry.event.seq) > 0));
+    }
+    return builder.Finish();
+  } catch (const std::exception& e) {
+    return storage::FromSqlite(e);
+  }
 }
 
 }  // namespace dealtrail

@@ -152,14 +152,16 @@ TEST(SqlFiles, AnotherSqliteDatabaseIsNotALedger) {
   EXPECT_TRUE(test::ReadBytes(dir.File("other.db")) == before);
 }
 
-// A ledger of schema version 1 (the tables without the views or the replay
-// checkpoints): what a ledger written before 0002_views.sql looks like.
+// A ledger of schema version 1 (the tables without the views, the replay
+// checkpoints or the party indexes): what a ledger written before
+// 0002_views.sql looks like.
 void DowngradeToVersion1(const std::string& path) {
   SQLite::Database db(path, SQLite::OPEN_READWRITE);
   db.exec(
       "DROP VIEW round_participants; DROP VIEW current_rounds; DROP VIEW timeline; "
       "DROP VIEW current_commitments; DROP VIEW event_details; DROP TABLE iso_currencies; "
-      "DROP TABLE replay_checkpoints; PRAGMA user_version = 1");
+      "DROP TABLE replay_checkpoints; DROP INDEX events_by_from; DROP INDEX events_by_to; "
+      "PRAGMA user_version = 1");
 }
 
 TEST(SqlMigration, SqlMigratesAnOlderLedgerSoTheViewsExist) {
