@@ -300,13 +300,28 @@ Status Writer::CheckRound(const Event& e) {
   return {};
 }
 
-Status Writer::CheckRetract(const Event& e) {
-  SQLite::Statement target(db_, "SELECT seq, kind FROM events WHERE event_id = ?");
-  target.bind(1, e.retracts);
-  if (!target.executeStep()) {
-    return Status::NotFound("retracts", "no event with id " + Quote(e.retracts));
+std::optional<Writer::Target> Writer::FindTarget(const std::string& event_id) {
+  if (!find_target_) {
+    find_target_.emplace(db_,
+                         "SELECT seq, kind, commitment_id, round_id, effective_date FROM events "
+                         "WHERE event_id = ?");
   }
-  const std::string kind = target.getColumn(1).getString();
+  SQLite::Statement& q = *find_target_;
+  q.reset();
+  q.bind(1, event_id);
+  if (!q.executeStep()) return std::nullopt;
+  auto text = [&q](int col) {
+    return q.getColumn(col).isNull() ? "" : q.getColumn(col).getString();
+  };
+  Target target{q.getColumn(0).getInt64(), text(1), text(2), text(3), text(4)};
+  q.reset();
+  return target;
+}
+
+Status Writer::CheckRetract(const Event& e) {
+  const std::optional<Target> target = FindTarget(e.retracts);
+  if (!target) return Status::NotFound("retracts", "no event with id " + Quote(e.retracts));
+  const std::string& kind = target->kind;
   if (kind == "retract") {
     return Status::Conflict("retracts",
                             "a retraction cannot be retracted; record the event "
@@ -317,19 +332,23 @@ Status Writer::CheckRetract(const Event& e) {
                             "party events cannot be retracted; parties and aliases "
                             "are reference data");
   }
-  SQLite::Statement already(db_, "SELECT seq FROM events WHERE kind = 'retract' AND retracts = ?");
+  if (!find_retraction_) {
+    find_retraction_.emplace(db_, "SELECT seq FROM events WHERE kind = 'retract' AND retracts = ?");
+  }
+  SQLite::Statement& already = *find_retraction_;
+  already.reset();
   already.bind(1, e.retracts);
   if (already.executeStep()) {
-    return Status::Conflict("retracts", "event " + Quote(e.retracts) +
-                                            " was already retracted by event " +
-                                            std::to_string(already.getColumn(0).getInt64()));
+    const std::int64_t by = already.getColumn(0).getInt64();
+    already.reset();
+    return Status::Conflict(
+        "retracts",
+        "event " + Quote(e.retracts) + " was already retracted by event " + std::to_string(by));
   }
   // Without the event, its commitment must still hold together: a funding
   // cannot outlive the revision that made room for it.
-  SQLite::Statement subject(db_, "SELECT commitment_id FROM events WHERE event_id = ?");
-  subject.bind(1, e.retracts);
-  if (subject.executeStep() && !subject.getColumn(0).isNull()) {
-    const std::string commitment = subject.getColumn(0).getString();
+  if (!target->commitment.empty()) {
+    const std::string& commitment = target->commitment;
     auto without = CommitmentUpTo(commitment, kEndOfTime, nullptr, e.retracts);
     if (!without.ok()) return without.status();
     const std::optional<CommitmentPosition> c =
@@ -404,10 +423,8 @@ Status Writer::Insert(Event& e) {
   // Replay checkpoints dated on or after what this event changes are stale.
   std::optional<date::sys_days> changes;
   if (e.kind == EventKind::kRetract) {
-    SQLite::Statement target(db_, "SELECT effective_date FROM events WHERE event_id = ?");
-    target.bind(1, e.retracts);
-    if (target.executeStep()) {
-      auto day = ParseDay(target.getColumn(0).getString());
+    if (const std::optional<Target> target = FindTarget(e.retracts)) {
+      auto day = ParseDay(target->effective_date);
       if (day.ok()) changes = *day;
     }
   } else if (!IsPartyKind(e.kind)) {
@@ -457,11 +474,9 @@ void Writer::Remember(const Event& e) {
   }
   if (e.kind == EventKind::kRetract) {
     // The retracted event's histories are read again when next needed.
-    SQLite::Statement target(db_, "SELECT commitment_id, round_id FROM events WHERE event_id = ?");
-    target.bind(1, e.retracts);
-    if (target.executeStep()) {
-      if (!target.getColumn(0).isNull()) commitments_.erase(target.getColumn(0).getString());
-      if (!target.getColumn(1).isNull()) rounds_.erase(target.getColumn(1).getString());
+    if (const std::optional<Target> target = FindTarget(e.retracts)) {
+      if (!target->commitment.empty()) commitments_.erase(target->commitment);
+      if (!target->round.empty()) rounds_.erase(target->round);
     }
   }
 }

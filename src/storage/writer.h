@@ -59,6 +59,12 @@ class Writer {
   Status CheckCommitment(const Event& e, const AppendOptions& options);
   Status CheckRound(const Event& e);
   Status CheckRetract(const Event& e);
+  // What a retraction needs of the event it names (by event id).
+  struct Target {
+    std::int64_t seq = 0;
+    std::string kind, commitment, round, effective_date;
+  };
+  std::optional<Target> FindTarget(const std::string& event_id);
   Status Insert(Event& e);
   void Remember(const Event& e);
 
@@ -104,6 +110,8 @@ class Writer {
   std::optional<SQLite::Statement> round_history_;
   std::optional<SQLite::Statement> round_latest_;
   std::optional<SQLite::Statement> has_opening_;
+  std::optional<SQLite::Statement> find_target_;
+  std::optional<SQLite::Statement> find_retraction_;
 };
 
 }  // namespace dealtrail::storage
