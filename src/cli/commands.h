@@ -44,6 +44,14 @@ std::string FlagFor(std::string_view field);
 // Party id -> display name, for output.
 Result<Names> LoadNames(const Ledger& ledger);
 
+// Flag values shared by replay, timeline and diff, with errors naming the
+// flag. An empty text (the flag not given) is std::nullopt.
+Result<std::optional<date::sys_days>> ParseDayFlag(const std::string& flag,
+                                                   const std::string& text);
+Result<std::optional<Timestamp>> ParseTimeFlag(const std::string& flag, const std::string& text);
+// --min-certainty: a certainty level by name.
+Result<Certainty> ParseCertaintyFlag(const std::string& text);
+
 // init, party add, party alias, record, import.
 void AddWriteCommands(CLI::App& app, Context& ctx);
 // party list, export, replay, verify, backup.

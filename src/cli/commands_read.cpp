@@ -126,29 +126,17 @@ void AddReplay(CLI::App& app, Context& ctx) {
       return;
     }
     ReplayQuery query;
-    if (!args->as_of.empty()) {
-      auto d = ParseDay(args->as_of);
-      if (!d.ok()) {
-        ctx.Fail(d.status().For("--as-of"));
+    const auto as_of = ParseDayFlag("--as-of", args->as_of);
+    const auto known_at = ParseTimeFlag("--known-at", args->known_at);
+    const auto level = ParseCertaintyFlag(args->min_certainty);
+    for (const Status* s : {&as_of.status(), &known_at.status(), &level.status()}) {
+      if (!s->ok()) {
+        ctx.Fail(*s);
         return;
       }
-      query.as_of = *d;
     }
-    if (!args->known_at.empty()) {
-      auto t = ParseTimestamp(args->known_at);
-      if (!t.ok()) {
-        ctx.Fail(t.status().For("--known-at"));
-        return;
-      }
-      query.known_at = *t;
-    }
-    auto level = CertaintyFromName(args->min_certainty);
-    if (!level) {
-      ctx.Fail(Status::Invalid("--min-certainty",
-                               "expected rumored, reported, announced, signed or closed; got '" +
-                                   args->min_certainty + "'"));
-      return;
-    }
+    query.as_of = *as_of;
+    query.known_at = *known_at;
     query.filter.min_certainty = *level;
     query.use_checkpoints = !args->no_checkpoints;
     if (args->format == "csv") {

@@ -26,28 +26,6 @@ CLI::Option* AddFormat(CLI::App* cmd, std::string& format, const std::string& ch
       ->check(CLI::IsMember(CLI::detail::split(choices, '|')));
 }
 
-Result<Certainty> ParseCertainty(const std::string& text) {
-  auto level = CertaintyFromName(text);
-  if (!level) {
-    return Status::Invalid(
-        "--min-certainty",
-        "expected rumored, reported, announced, signed or closed; got '" + text + "'");
-  }
-  return *level;
-}
-
-Result<Timestamp> ParseKnown(const std::string& flag, const std::string& text) {
-  auto t = ParseTimestamp(text);
-  if (!t.ok()) return t.status().For(flag);
-  return *t;
-}
-
-Result<date::sys_days> ParseAsOf(const std::string& flag, const std::string& text) {
-  auto d = ParseDay(text);
-  if (!d.ok()) return d.status().For(flag);
-  return *d;
-}
-
 // The ids of commitments (or rounds) nearest to `id`, for "did you mean".
 std::string Nearest(const std::string& id, const std::set<std::string>& known) {
   std::vector<std::pair<std::size_t, std::string>> near;
@@ -209,26 +187,20 @@ void AddTimeline(CLI::App& app, Context& ctx) {
                                            "); got '" + args->to + "'"));
       return;
     }
-    std::optional<Timestamp> known_at;
-    if (!args->known_at.empty()) {
-      auto t = ParseKnown("--known-at", args->known_at);
-      if (!t.ok()) {
-        ctx.Fail(t.status());
+    const auto known_at = ParseTimeFlag("--known-at", args->known_at);
+    const auto level = ParseCertaintyFlag(args->min_certainty);
+    for (const Status* s : {&known_at.status(), &level.status()}) {
+      if (!s->ok()) {
+        ctx.Fail(*s);
         return;
       }
-      known_at = *t;
-    }
-    auto level = ParseCertainty(args->min_certainty);
-    if (!level.ok()) {
-      ctx.Fail(level.status());
-      return;
     }
     r.min_certainty = *level;
     r.commitment = args->commitment;
     r.round = args->round;
     auto ledger = ctx.Open(true);
     if (!ledger) return;
-    r.known_at = known_at.value_or(ledger->Now());
+    r.known_at = known_at->value_or(ledger->Now());
     if (!args->party.empty()) {
       auto id = Resolve(*ledger, "--party", args->party);
       if (!id.ok()) {
@@ -367,49 +339,34 @@ void AddDiff(CLI::App& app, Context& ctx) {
     report.knowledge = knowledge;
     std::optional<date::sys_days> as_of;
     std::optional<Timestamp> known_at;
-    if (dates) {
-      auto d1 = ParseAsOf("--from", args->from);
-      auto d2 = d1.ok() ? ParseAsOf("--to", args->to) : d1;
-      if (!d2.ok()) {
-        ctx.Fail(d2.status());
+    // The pair of dates or of knowledge times compared (both given, as the
+    // checks above require), and the one held fixed (optional).
+    const auto d1 = ParseDayFlag("--from", args->from);
+    const auto d2 = ParseDayFlag("--to", args->to);
+    const auto t1 = ParseTimeFlag("--known-from", args->known_from);
+    const auto t2 = ParseTimeFlag("--known-to", args->known_to);
+    const auto fixed_day = ParseDayFlag("--as-of", args->as_of);
+    const auto fixed_time = ParseTimeFlag("--known-at", args->known_at);
+    const auto level = ParseCertaintyFlag(args->min_certainty);
+    for (const Status* s : {&d1.status(), &d2.status(), &t1.status(), &t2.status(),
+                            &fixed_day.status(), &fixed_time.status(), &level.status()}) {
+      if (!s->ok()) {
+        ctx.Fail(*s);
         return;
-      }
-      if (*d2 < *d1) return fail("--to", "must not be before --from (" + args->from + ")");
-      report.before_as_of = *d1;
-      report.after_as_of = *d2;
-      if (!args->known_at.empty()) {
-        auto t = ParseKnown("--known-at", args->known_at);
-        if (!t.ok()) {
-          ctx.Fail(t.status());
-          return;
-        }
-        known_at = *t;
-      }
-    } else {
-      auto t1 = ParseKnown("--known-from", args->known_from);
-      auto t2 = t1.ok() ? ParseKnown("--known-to", args->known_to) : t1;
-      if (!t2.ok()) {
-        ctx.Fail(t2.status());
-        return;
-      }
-      if (*t2 < *t1) {
-        return fail("--known-to", "must not be before --known-from (" + args->known_from + ")");
-      }
-      report.before_known_at = *t1;
-      report.after_known_at = *t2;
-      if (!args->as_of.empty()) {
-        auto d = ParseAsOf("--as-of", args->as_of);
-        if (!d.ok()) {
-          ctx.Fail(d.status());
-          return;
-        }
-        as_of = *d;
       }
     }
-    auto level = ParseCertainty(args->min_certainty);
-    if (!level.ok()) {
-      ctx.Fail(level.status());
-      return;
+    if (dates) {
+      if (**d2 < **d1) return fail("--to", "must not be before --from (" + args->from + ")");
+      report.before_as_of = **d1;
+      report.after_as_of = **d2;
+      known_at = *fixed_time;
+    } else {
+      if (**t2 < **t1) {
+        return fail("--known-to", "must not be before --known-from (" + args->known_from + ")");
+      }
+      report.before_known_at = **t1;
+      report.after_known_at = **t2;
+      as_of = *fixed_day;
     }
     auto ledger = ctx.Open(true);
     if (!ledger) return;

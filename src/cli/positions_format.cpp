@@ -7,12 +7,13 @@
 #include "cli/table.h"
 
 namespace dealtrail::cli {
-namespace {
 
 std::string NameOf(const Names& names, const std::string& id) {
   auto it = names.find(id);
   return it == names.end() ? id : it->second;
 }
+
+namespace {
 
 // A display name for tables, isolated for bidi.
 std::string Shown(const Names& names, const std::string& id) { return Isolate(NameOf(names, id)); }
@@ -76,6 +77,19 @@ std::string StatusText(const CommitmentPosition& c) {
   return s;
 }
 
+Json PairJson(const PairPosition& p, const Names& names) {
+  Json j;
+  j["a"] = p.a;
+  j["a_name"] = NameOf(names, p.a);
+  j["b"] = p.b;
+  j["b_name"] = NameOf(names, p.b);
+  j["a_to_b"] = FlowJson(p.a_to_b);
+  j["b_to_a"] = FlowJson(p.b_to_a);
+  j["net"] = Json::array();
+  for (const SignedInterval& n : p.net) j["net"].push_back(AmountJson(n));
+  return j;
+}
+
 Json PositionsJson(const Positions& p, const Names& names) {
   Json j;
   j["as_of"] = FormatDay(p.as_of);
@@ -107,18 +121,7 @@ Json PositionsJson(const Positions& p, const Names& names) {
     j["commitments"].push_back(std::move(o));
   }
   j["pairs"] = Json::array();
-  for (const PairPosition& pair : p.pairs) {
-    Json o;
-    o["a"] = pair.a;
-    o["a_name"] = NameOf(names, pair.a);
-    o["b"] = pair.b;
-    o["b_name"] = NameOf(names, pair.b);
-    o["a_to_b"] = FlowJson(pair.a_to_b);
-    o["b_to_a"] = FlowJson(pair.b_to_a);
-    o["net"] = Json::array();
-    for (const SignedInterval& n : pair.net) o["net"].push_back(AmountJson(n));
-    j["pairs"].push_back(std::move(o));
-  }
+  for (const PairPosition& pair : p.pairs) j["pairs"].push_back(PairJson(pair, names));
   j["parties"] = Json::array();
   for (const PartyPosition& party : p.parties) {
     Json o;

@@ -15,6 +15,11 @@ namespace dealtrail::cli {
 // Party id -> display name.
 using Names = std::map<std::string, std::string>;
 
+// A display name (the id when unknown).
+std::string NameOf(const Names& names, const std::string& id);
+// One pair as replay's JSON shows it (docs/replay.md).
+Json PairJson(const PairPosition& p, const Names& names);
+
 // How an analyst reads a committed amount: "up to $100B", "$30B",
 // "$15B + $35B conditional".
 std::string CommittedText(const CommitmentPosition& c);

@@ -43,6 +43,31 @@ int Context::Fail(const Status& s, const FlagNamer& namer) {
   return code;
 }
 
+Result<std::optional<date::sys_days>> ParseDayFlag(const std::string& flag,
+                                                   const std::string& text) {
+  if (text.empty()) return std::optional<date::sys_days>();
+  auto d = ParseDay(text);
+  if (!d.ok()) return d.status().For(flag);
+  return std::optional(*d);
+}
+
+Result<std::optional<Timestamp>> ParseTimeFlag(const std::string& flag, const std::string& text) {
+  if (text.empty()) return std::optional<Timestamp>();
+  auto t = ParseTimestamp(text);
+  if (!t.ok()) return t.status().For(flag);
+  return std::optional(*t);
+}
+
+Result<Certainty> ParseCertaintyFlag(const std::string& text) {
+  auto level = CertaintyFromName(text);
+  if (!level) {
+    return Status::Invalid(
+        "--min-certainty",
+        "expected rumored, reported, announced, signed or closed; got '" + text + "'");
+  }
+  return *level;
+}
+
 std::optional<Ledger> Context::Open(bool read_only) {
   auto ledger = Ledger::Open(ledger_path, env.clock, read_only);
   if (!ledger.ok()) {

@@ -197,11 +197,6 @@ void MarkdownRow(std::ostream& out, const std::vector<std::string>& cells) {
 
 }  // namespace
 
-std::string NameOf(const Names& names, const std::string& id) {
-  auto it = names.find(id);
-  return it == names.end() ? id : it->second;
-}
-
 std::string TimelineTitle(const TimelineRequest& r, const Names& names, bool isolate) {
   std::vector<std::string> what;
   if (r.pair) {
@@ -415,26 +410,6 @@ void PrintTimelineCsv(const Timeline& t, const TimelineRequest& r, std::ostream&
     }
     WriteCsvRow(out, cells);
   }
-}
-
-Json PairJson(const PairPosition& p, const Names& names) {
-  auto flow = [](const Flow& f) {
-    Json j;
-    j["committed"] = AmountListJson(f.committed);
-    j["funded"] = AmountListJson(f.funded);
-    j["outstanding"] = AmountListJson(f.outstanding);
-    return j;
-  };
-  Json j;
-  j["a"] = p.a;
-  j["a_name"] = NameOf(names, p.a);
-  j["b"] = p.b;
-  j["b_name"] = NameOf(names, p.b);
-  j["a_to_b"] = flow(p.a_to_b);
-  j["b_to_a"] = flow(p.b_to_a);
-  j["net"] = Json::array();
-  for (const SignedInterval& n : p.net) j["net"].push_back(AmountJson(n));
-  return j;
 }
 
 Json TimelineJson(const Timeline& t, const TimelineRequest& r, const Names& names) {

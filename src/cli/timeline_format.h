@@ -28,9 +28,6 @@ struct TimelineRequest {
   std::string round;
 };
 
-// A display name (the id when unknown).
-std::string NameOf(const Names& names, const std::string& id);
-
 // "Nvidia ⇄ OpenAI, 2024-10-01 to 2026-03-31, as known at …": the title of
 // tables, the picture and the page. With `isolate`, right-to-left names are
 // wrapped in Unicode isolates (for terminals); without, left as they are.
@@ -53,9 +50,6 @@ void PrintTimelineMarkdown(const Timeline& t, const TimelineRequest& r, const Na
                            std::ostream& out);
 void PrintTimelineCsv(const Timeline& t, const TimelineRequest& r, std::ostream& out);
 Json TimelineJson(const Timeline& t, const TimelineRequest& r, const Names& names);
-
-// The pair as replay's JSON shows it.
-Json PairJson(const PairPosition& p, const Names& names);
 
 }  // namespace dealtrail::cli
 

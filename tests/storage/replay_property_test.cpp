@@ -11,55 +11,20 @@
 #include <random>
 
 #include "dealtrail/ledger.h"
+#include "random_text.h"
 #include "reference_fold.h"
 #include "test_support.h"
 
 namespace dealtrail {
 namespace {
 
-class HistoryGenerator {
+class HistoryGenerator : public test::RandomText {
  public:
-  explicit HistoryGenerator(std::uint64_t seed) : rng_(seed) {}
-
-  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-  bool Chance(int percent) { return Int(1, 100) <= percent; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<std::size_t>(Int(0, static_cast<int>(v.size()) - 1))];
-  }
+  explicit HistoryGenerator(std::uint64_t seed) : RandomText(seed) {}
 
   std::string Date() {
     const date::sys_days start = date::sys_days(date::year{2024} / 1 / 1);
-    const date::year_month_day d{start + date::days{Int(0, 3 * 365)}};
-    const int roll = Int(1, 100);
-    if (roll <= 60) return FormatDay(date::sys_days(d));
-    if (roll <= 85) return PartialDate::Month(d.year() / d.month()).ToString();
-    if (roll <= 95) {
-      return PartialDate::Quarter(d.year(), static_cast<int>((unsigned(d.month()) - 1) / 3 + 1))
-          .ToString();
-    }
-    return PartialDate::Year(d.year()).ToString();
-  }
-
-  std::string Money(const std::string& currency, int max_billions, bool bounds) {
-    std::string figure = std::to_string(Int(1, max_billions * 10)) + "00M " + currency;
-    if (!bounds) return figure;
-    switch (Int(0, 5)) {
-      case 0:
-        return "up to " + figure;
-      case 1:
-        return "more than " + figure;
-      case 2:
-        return "about " + figure;
-      default:
-        return figure;
-    }
-  }
-
-  std::string Certainty() {
-    static const std::vector<std::string> kLevels = {"rumored", "reported", "announced", "signed",
-                                                     "closed"};
-    return Pick(kLevels);
+    return DateText(date::year_month_day{start + date::days{Int(0, 3 * 365)}});
   }
 
   // One random event as import fields; refers to ids that may or may not
@@ -135,7 +100,6 @@ class HistoryGenerator {
   }
 
  private:
-  std::mt19937_64 rng_;
   int next_event_ = 0;
   std::vector<std::string> commitments_;
   std::vector<std::string> rounds_;

@@ -14,6 +14,7 @@
 #include <map>
 #include <random>
 
+#include "random_text.h"
 #include "timeline/timeline_support.h"
 
 namespace dealtrail {
@@ -21,15 +22,9 @@ namespace {
 
 using test::TempDir;
 
-class Generator {
+class Generator : public test::RandomText {
  public:
-  explicit Generator(std::uint64_t seed) : rng_(seed) {}
-  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-  bool Chance(int percent) { return Int(1, 100) <= percent; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<std::size_t>(Int(0, static_cast<int>(v.size()) - 1))];
-  }
+  explicit Generator(std::uint64_t seed) : RandomText(seed) {}
 
   // A day anywhere in the histories' span.
   date::sys_days Day() {
@@ -40,38 +35,11 @@ class Generator {
     cursor_ += date::days{Int(0, 20)};
     date::sys_days day = cursor_;
     if (Chance(15)) day -= date::days{Int(1, 90)};
-    const date::year_month_day d{day};
-    const int roll = Int(1, 100);
-    if (roll <= 60) return FormatDay(date::sys_days(d));
-    if (roll <= 85) return PartialDate::Month(d.year() / d.month()).ToString();
-    if (roll <= 95) {
-      return PartialDate::Quarter(d.year(), static_cast<int>((unsigned(d.month()) - 1) / 3 + 1))
-          .ToString();
-    }
-    return PartialDate::Year(d.year()).ToString();
+    return DateText(date::year_month_day{day});
   }
-  std::string Money(bool bounds) {
-    std::string figure = std::to_string(Int(1, 300)) + "00M USD";
-    if (!bounds) return figure;
-    switch (Int(0, 5)) {
-      case 0:
-        return "up to " + figure;
-      case 1:
-        return "more than " + figure;
-      case 2:
-        return "about " + figure;
-      default:
-        return figure;
-    }
-  }
-  std::string Certainty() {
-    static const std::vector<std::string> kLevels = {"rumored", "reported", "announced", "signed",
-                                                     "closed"};
-    return Pick(kLevels);
-  }
+  std::string Money(bool bounds) { return RandomText::Money("USD", 30, bounds); }
 
  private:
-  std::mt19937_64 rng_;
   date::sys_days cursor_ = date::sys_days(date::year{2024} / 1 / 1);
 };
 
