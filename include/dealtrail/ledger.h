@@ -154,7 +154,7 @@ class Ledger {
   Status ForEachEvent(const std::function<Status(const Event&)>& fn) const;
 
   // Rebuilds the replay checkpoints from what is known now: one after each
-  // `every` events in effective order (0: an eighth of the ledger, at least
+  // `every` events in effective order (0: a sixteenth of the ledger, at least
   // 10,000 events apart). Returns how many were written. Recording an event
   // dated on or before a checkpoint's day, or retracting one, deletes the
   // checkpoints it affects; replay is the same with or without them.

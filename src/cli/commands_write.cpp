@@ -293,7 +293,7 @@ void AddCheckpoint(CLI::App& app, Context& ctx) {
   CLI::App* cmd = app.add_subcommand(
       "checkpoint", "rebuild the replay checkpoints (imports of 100,000 events or more do it too)");
   cmd->add_option("--every", *every,
-                  "events between checkpoints (default: an eighth of the ledger, at least 10,000)");
+                  "events between checkpoints (default: a sixteenth of the ledger, at least 10,000)");
   cmd->callback([&ctx, every] {
     ctx.command = "checkpoint";
     auto ledger = ctx.Open(false);

@@ -93,10 +93,15 @@ class Reader {
       ok_ = false;
       return Currency::Usd();
     }
-    auto c = Currency::FromCode(in_.substr(0, 3));
+    const std::string_view code = in_.substr(0, 3);
     in_.remove_prefix(3);
-    if (!c) ok_ = false;
-    return c.value_or(Currency::Usd());
+    // Nearly every amount is in the currency of the one before it.
+    if (!last_ || last_->code() != code) last_ = Currency::FromCode(code);
+    if (!last_) {
+      ok_ = false;
+      return Currency::Usd();
+    }
+    return *last_;
   }
   template <typename E>
   E Enum(int count) {
@@ -147,6 +152,7 @@ class Reader {
  private:
   std::string_view in_;
   bool ok_ = true;
+  std::optional<Currency> last_;
 };
 
 }  // namespace
@@ -225,8 +231,20 @@ Result<Fold> Fold::Deserialize(std::string_view bytes) {
   const std::uint32_t interned = r.U32();
   if (interned > bytes.size()) return bad;  // each string takes at least a byte
   s.names.Reserve(interned);
-  for (std::uint32_t i = 1; i < interned && r.ok(); ++i) {
-    if (s.names.Intern(r.Text()) != i) return bad;  // strings are unique and non-empty
+  {
+    constexpr std::size_t kBatch = 256;
+    std::string_view texts[kBatch];
+    fold::Sym syms[kBatch];
+    for (std::uint32_t i = 1; i < interned && r.ok();) {
+      const std::size_t n = std::min<std::size_t>(kBatch, interned - i);
+      for (std::size_t k = 0; k < n; ++k) texts[k] = r.Text();
+      if (!r.ok()) return bad;
+      s.names.InternMany(texts, n, syms);
+      for (std::size_t k = 0; k < n; ++k) {
+        if (syms[k] != i + k) return bad;  // strings are unique and non-empty
+      }
+      i += static_cast<std::uint32_t>(n);
+    }
   }
   if (!r.ok() || s.names.size() != interned) return bad;
 

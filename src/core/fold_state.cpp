@@ -65,8 +65,38 @@ Sym Interner::Intern(std::string_view s) {
   return sym;
 }
 
+void Interner::InternMany(const std::string_view* s, std::size_t n, Sym* out) {
+  constexpr std::size_t kAhead = 16;
+  std::uint64_t hashes[kAhead];
+  for (std::size_t start = 0; start < n; start += kAhead) {
+    const std::size_t count = std::min(kAhead, n - start);
+    // Growing would move the slots fetched: grow first if this batch could.
+    if ((views_.size() + count) * 4 > slots_.size() * 3) Grow();
+    for (std::size_t k = 0; k < count; ++k) {
+      hashes[k] = Hash(s[start + k]);
+      __builtin_prefetch(&slots_[Home(hashes[k])]);
+    }
+    for (std::size_t k = 0; k < count; ++k) {
+      const std::string_view str = s[start + k];
+      if (str.empty()) {
+        out[start + k] = kNone;
+        continue;
+      }
+      const std::size_t i = Slot(str, hashes[k]);
+      if (slots_[i] != 0) {
+        out[start + k] = static_cast<Sym>(slots_[i] & 0xFFFFFFFFu);
+        continue;
+      }
+      const auto sym = static_cast<Sym>(views_.size());
+      views_.push_back(Store(str));
+      slots_[i] = (hashes[k] >> 32 << 32) | sym;
+      out[start + k] = sym;
+    }
+  }
+}
+
 std::string_view Interner::Store(std::string_view s) {
-  constexpr std::size_t kBlock = 64 * 1024;
+  constexpr std::size_t kBlock = std::size_t{64} * 1024;
   if (s.size() > block_left_) {
     const std::size_t size = std::max(kBlock, s.size());
     blocks_.push_back(std::make_unique<char[]>(size));

@@ -8,12 +8,13 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <memory>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "dealtrail/replay.h"
@@ -35,6 +36,10 @@ class Interner {
   Sym Find(std::string_view s) const;  // kNone if never interned
   // Sizes the table for `n` strings at once (a checkpoint being read).
   void Reserve(std::size_t n);
+  // Interns `n` strings into `out`, fetching their slots ahead of use: a
+  // checkpoint interns hundreds of thousands of strings into a table far
+  // larger than the cache, and one at a time each waits on a cache miss.
+  void InternMany(const std::string_view* s, std::size_t n, Sym* out);
   std::string_view View(Sym s) const { return views_[s]; }
   std::size_t size() const { return views_.size(); }
 
@@ -71,6 +76,74 @@ class SymIndex {
 
  private:
   std::vector<std::int32_t> at_;
+};
+
+// A sequence that grows in blocks of kBlock elements: references stay valid
+// as it grows and nothing is copied, like std::deque, but with one
+// allocation per block (std::deque gives states this size three to a node,
+// so a checkpoint of half a million commitments was as many allocations).
+template <typename T>
+class Blocks {
+ public:
+  static constexpr std::size_t kBlock = 1024;
+
+  Blocks() = default;
+  Blocks(const Blocks&) = delete;
+  Blocks& operator=(const Blocks&) = delete;
+  Blocks(Blocks&& other) noexcept
+      : blocks_(std::move(other.blocks_)), size_(std::exchange(other.size_, 0)) {}
+  Blocks& operator=(Blocks&& other) noexcept {
+    if (this != &other) {
+      Clear();
+      blocks_ = std::move(other.blocks_);
+      size_ = std::exchange(other.size_, 0);
+    }
+    return *this;
+  }
+  ~Blocks() { Clear(); }
+
+  std::size_t size() const { return size_; }
+  T& operator[](std::size_t i) { return blocks_[i / kBlock][i % kBlock]; }
+  const T& operator[](std::size_t i) const { return blocks_[i / kBlock][i % kBlock]; }
+  T& back() { return (*this)[size_ - 1]; }
+  void push_back(T value) {
+    if (size_ == blocks_.size() * kBlock) {
+      blocks_.push_back(
+          static_cast<T*>(::operator new (kBlock * sizeof(T), std::align_val_t{alignof(T)})));
+    }
+    new (&blocks_[size_ / kBlock][size_ % kBlock]) T(std::move(value));
+    ++size_;
+  }
+
+  template <typename Self, typename Ref>
+  class Iterator {
+   public:
+    Iterator(Self* owner, std::size_t i) : owner_(owner), i_(i) {}
+    Ref operator*() const { return (*owner_)[i_]; }
+    Iterator& operator++() {
+      ++i_;
+      return *this;
+    }
+    bool operator!=(const Iterator& other) const { return i_ != other.i_; }
+
+   private:
+    Self* owner_;
+    std::size_t i_;
+  };
+  Iterator<Blocks, T&> begin() { return {this, 0}; }
+  Iterator<Blocks, T&> end() { return {this, size_}; }
+  Iterator<const Blocks, const T&> begin() const { return {this, 0}; }
+  Iterator<const Blocks, const T&> end() const { return {this, size_}; }
+
+ private:
+  void Clear() {
+    for (std::size_t i = 0; i < size_; ++i) (*this)[i].~T();
+    for (T* block : blocks_) ::operator delete (block, std::align_val_t{alignof(T)});
+    blocks_.clear();
+    size_ = 0;
+  }
+  std::vector<T*> blocks_;
+  std::size_t size_ = 0;
 };
 
 // An amount without its currency (the owner knows it).
@@ -148,10 +221,10 @@ namespace dealtrail {
 struct Fold::State {
   date::sys_days default_as_of{};
   fold::Interner names;
-  // Deques: no copy of everything (and no peak of twice the memory) as they grow.
-  std::deque<fold::CommitmentState> commitments;  // in the order opened
+  // Blocks: no copy of everything (and no peak of twice the memory) as they grow.
+  fold::Blocks<fold::CommitmentState> commitments;  // in the order opened
   fold::SymIndex commitment_index;
-  std::deque<fold::RoundState> rounds;
+  fold::Blocks<fold::RoundState> rounds;
   fold::SymIndex round_index;
   std::unordered_map<fold::Sym, std::vector<fold::ReportState>> party_reports;  // outside rounds
   std::vector<std::string> ignored;

@@ -494,12 +494,13 @@ Result<Interval> Add(const Interval& a, const Interval& b) {
     return Status::Invalid("currency", "cannot add " + std::string(a.currency.code()) + " to " +
                                            std::string(b.currency.code()));
   }
-  const Status overflow = Status::Invalid("amount", "sum overflows 64-bit minor units");
+  // Built only on overflow: totals call this once per commitment.
+  auto overflow = [] { return Status::Invalid("amount", "sum overflows 64-bit minor units"); };
   Interval r{0, std::nullopt, a.currency, a.approximate || b.approximate};
-  if (__builtin_add_overflow(a.low, b.low, &r.low)) return overflow;
+  if (__builtin_add_overflow(a.low, b.low, &r.low)) return overflow();
   if (a.high && b.high) {
     std::int64_t h = 0;
-    if (__builtin_add_overflow(*a.high, *b.high, &h)) return overflow;
+    if (__builtin_add_overflow(*a.high, *b.high, &h)) return overflow();
     r.high = h;
   }
   return r;
@@ -510,16 +511,18 @@ Result<SignedInterval> Subtract(const Interval& a, const Interval& b) {
     return Status::Invalid("currency", "cannot subtract " + std::string(b.currency.code()) +
                                            " from " + std::string(a.currency.code()));
   }
-  const Status overflow = Status::Invalid("amount", "difference overflows 64-bit minor units");
+  auto overflow = [] {
+    return Status::Invalid("amount", "difference overflows 64-bit minor units");
+  };
   SignedInterval r{std::nullopt, std::nullopt, a.currency, a.approximate || b.approximate};
   if (b.high) {
     std::int64_t low = 0;
-    if (__builtin_sub_overflow(a.low, *b.high, &low)) return overflow;
+    if (__builtin_sub_overflow(a.low, *b.high, &low)) return overflow();
     r.low = low;
   }
   if (a.high) {
     std::int64_t high = 0;
-    if (__builtin_sub_overflow(*a.high, b.low, &high)) return overflow;
+    if (__builtin_sub_overflow(*a.high, b.low, &high)) return overflow();
     r.high = high;
   }
   return r;

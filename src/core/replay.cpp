@@ -4,7 +4,7 @@
 #include "dealtrail/replay.h"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 #include "core/fold_state.h"
 
@@ -16,12 +16,19 @@ constexpr std::size_t kMaxIgnored = 100;
 // Sums intervals per currency, in currency-code order.
 class PerCurrency {
  public:
+  // Adds in place (totals add once per commitment and party, so no Result
+  // is built on the way); fails only when a sum overflows.
   Status Add(const Interval& i) {
     for (Interval& sum : sums_) {
       if (sum.currency == i.currency) {
-        auto added = dealtrail::Add(sum, i);
-        if (!added.ok()) return added.status();
-        sum = *added;
+        bool overflow = __builtin_add_overflow(sum.low, i.low, &sum.low);
+        if (sum.high && i.high) {
+          overflow = __builtin_add_overflow(*sum.high, *i.high, &*sum.high) || overflow;
+        } else {
+          sum.high.reset();
+        }
+        sum.approximate = sum.approximate || i.approximate;
+        if (overflow) return Status::Invalid("amount", "sum overflows 64-bit minor units");
         return {};
       }
     }
@@ -284,9 +291,7 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
   auto visible = [&](const fold::CommitmentState& c) {
     return c.certainty >= filter.min_certainty;
   };
-  std::vector<Shown> shown;
-  for (const fold::CommitmentState& c : s.commitments) {
-    if (!visible(c)) continue;
+  auto show = [&](const fold::CommitmentState& c) {
     CommitmentStatus status = c.status;
     if (status == CommitmentStatus::kSuperseded) {
       const std::int32_t by = s.commitment_index.Get(c.superseded_by);
@@ -298,7 +303,16 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
     const Interval outstanding = status == CommitmentStatus::kOpen ? Remaining(committed, c.funded)
                                                                    : Interval::Zero(c.currency);
     const bool involves = party == fold::kNone || c.from == party || c.to == party;
-    shown.push_back(Shown{&c, status, committed, outstanding, involves});
+    return Shown{&c, status, committed, outstanding, involves};
+  };
+  // Kept in a list only for the sections that list commitments; totals
+  // alone take each commitment as it comes.
+  const bool listing = filter.commitments || filter.rounds;
+  std::vector<Shown> shown;
+  if (listing) {
+    for (const fold::CommitmentState& c : s.commitments) {
+      if (visible(c)) shown.push_back(show(c));
+    }
   }
   // Listed commitments and round participants come by opening date, then id.
   if (filter.commitments || filter.rounds) {
@@ -326,32 +340,69 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
     }
   }
 
-  // Pairs and parties from the commitments shown for the party filter.
+  // Pairs and parties from the commitments shown for the party filter,
+  // summed by interned id (a map keyed by the id strings compares strings
+  // on every commitment) and put in id order at the end.
   if (filter.pairs || filter.parties) {
-    std::map<std::pair<std::string_view, std::string_view>, std::pair<FlowSums, FlowSums>> pairs;
-    std::map<std::string_view, std::pair<FlowSums, FlowSums>> parties;  // out, in
-    for (const Shown& c : shown) {
-      if (!c.involves) continue;
-      const std::string_view from = names.View(c.state->from);
-      const std::string_view to = names.View(c.state->to);
+    struct PairSums {
+      fold::Sym a, b;  // a's id sorts before b's
+      FlowSums a_to_b, b_to_a;
+    };
+    struct PartySums {
+      fold::Sym id;
+      FlowSums out, in;
+    };
+    std::unordered_map<std::uint64_t, std::size_t> pair_at;
+    std::vector<PairSums> pairs;
+    std::vector<std::int32_t> party_at(filter.parties ? names.size() : 0, -1);
+    std::vector<PartySums> parties;
+    auto party_sums = [&](fold::Sym id) -> PartySums& {
+      std::int32_t& at = party_at[id];
+      if (at < 0) {
+        at = static_cast<std::int32_t>(parties.size());
+        parties.push_back(PartySums{id, {}, {}});
+      }
+      return parties[static_cast<std::size_t>(at)];
+    };
+    auto add = [&](const Shown& c) -> Status {
+      if (!c.involves) return {};
+      const fold::Sym from = c.state->from;
+      const fold::Sym to = c.state->to;
       const Interval& e = exposure(c);
       if (filter.pairs) {
-        const bool forward = from < to;
-        auto& sums = pairs[forward ? std::pair{from, to} : std::pair{to, from}];
+        const std::uint64_t key = (std::uint64_t{std::min(from, to)} << 32) | std::max(from, to);
+        auto [it, added] = pair_at.try_emplace(key, pairs.size());
+        if (added) {
+          const bool forward = names.View(from) < names.View(to);
+          pairs.push_back(PairSums{forward ? from : to, forward ? to : from, {}, {}});
+        }
+        PairSums& sums = pairs[it->second];
         DEALTRAIL_RETURN_IF_ERROR(
-            (forward ? sums.first : sums.second).Add(e, c.state->funded, c.outstanding));
+            (from == sums.a ? sums.a_to_b : sums.b_to_a).Add(e, c.state->funded, c.outstanding));
       }
       if (filter.parties) {
-        DEALTRAIL_RETURN_IF_ERROR(parties[from].first.Add(e, c.state->funded, c.outstanding));
-        DEALTRAIL_RETURN_IF_ERROR(parties[to].second.Add(e, c.state->funded, c.outstanding));
+        DEALTRAIL_RETURN_IF_ERROR(party_sums(from).out.Add(e, c.state->funded, c.outstanding));
+        DEALTRAIL_RETURN_IF_ERROR(party_sums(to).in.Add(e, c.state->funded, c.outstanding));
+      }
+      return {};
+    };
+    if (listing) {
+      for (const Shown& c : shown) DEALTRAIL_RETURN_IF_ERROR(add(c));
+    } else {
+      for (const fold::CommitmentState& c : s.commitments) {
+        if (visible(c)) DEALTRAIL_RETURN_IF_ERROR(add(show(c)));
       }
     }
-    for (const auto& [key, sums] : pairs) {
+    std::sort(pairs.begin(), pairs.end(), [&](const PairSums& x, const PairSums& y) {
+      const std::string_view xa = names.View(x.a), ya = names.View(y.a);
+      return xa != ya ? xa < ya : names.View(x.b) < names.View(y.b);
+    });
+    for (const PairSums& sums : pairs) {
       PairPosition p;
-      p.a = key.first;
-      p.b = key.second;
-      p.a_to_b = sums.first.ToFlow();
-      p.b_to_a = sums.second.ToFlow();
+      p.a = names.View(sums.a);
+      p.b = names.View(sums.b);
+      p.a_to_b = sums.a_to_b.ToFlow();
+      p.b_to_a = sums.b_to_a.ToFlow();
       // Net per currency over the currencies either direction uses.
       std::vector<Currency> currencies;
       for (const Interval& i : p.a_to_b.committed) currencies.push_back(i.currency);
@@ -362,8 +413,8 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
       }
       std::sort(currencies.begin(), currencies.end());
       for (const Currency cur : currencies) {
-        auto net = Subtract(sums.first.committed.Find(cur).value_or(Interval::Zero(cur)),
-                            sums.second.committed.Find(cur).value_or(Interval::Zero(cur)));
+        auto net = Subtract(sums.a_to_b.committed.Find(cur).value_or(Interval::Zero(cur)),
+                            sums.b_to_a.committed.Find(cur).value_or(Interval::Zero(cur)));
         if (!net.ok()) return net.status();
         p.net.push_back(*net);
       }
@@ -371,20 +422,20 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
     }
     if (filter.parties) {
       // Valuations reported outside rounds also give a party a row.
-      std::map<std::string_view, const std::vector<fold::ReportState>*> reports;
-      for (const auto& [sym, list] : s.party_reports) reports[names.View(sym)] = &list;
-      for (const auto& [id, list] : reports) parties.try_emplace(id);
-      for (const auto& [id, flows] : parties) {
-        if (party != fold::kNone && id != filter.party) continue;
+      for (const auto& [sym, list] : s.party_reports) party_sums(sym);
+      std::sort(parties.begin(), parties.end(), [&](const PartySums& x, const PartySums& y) {
+        return names.View(x.id) < names.View(y.id);
+      });
+      for (const PartySums& flows : parties) {
+        if (party != fold::kNone && flows.id != party) continue;
         PartyPosition p;
-        p.party = id;
-        p.out = flows.first.ToFlow();
-        p.in = flows.second.ToFlow();
-        auto r = reports.find(id);
-        if (r != reports.end()) {
-          p.pre_money = ViewOf(*r->second, ValuationBasis::kPreMoney, filter.min_certainty, names);
-          p.post_money =
-              ViewOf(*r->second, ValuationBasis::kPostMoney, filter.min_certainty, names);
+        p.party = names.View(flows.id);
+        p.out = flows.out.ToFlow();
+        p.in = flows.in.ToFlow();
+        auto r = s.party_reports.find(flows.id);
+        if (r != s.party_reports.end()) {
+          p.pre_money = ViewOf(r->second, ValuationBasis::kPreMoney, filter.min_certainty, names);
+          p.post_money = ViewOf(r->second, ValuationBasis::kPostMoney, filter.min_certainty, names);
         }
         out.parties.push_back(std::move(p));
       }

@@ -12,6 +12,11 @@
 namespace dealtrail::storage {
 namespace {
 
+Status Damaged() {
+  return {StatusCode::kCorrupt, "",
+          "a replay checkpoint is damaged; rebuild them with: dealtrail checkpoint"};
+}
+
 void Step(sqlite3* db, sqlite3_stmt* s) {
   const int rc = sqlite3_step(s);
   if (rc != SQLITE_DONE && rc != SQLITE_ROW) throw SQLite::Exception(db, rc);
@@ -97,8 +102,8 @@ Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every) {
   return written;
 }
 
-Result<std::optional<StartingPoint>> FindCheckpoint(sqlite3* db, date::sys_days as_of,
-                                                    Timestamp known_at) {
+Result<std::optional<StoredCheckpoint>> FindCheckpoint(sqlite3* db, date::sys_days as_of,
+                                                       Timestamp known_at) {
   Stmt q = Prepare(db,
                    "SELECT through_date, state FROM replay_checkpoints "
                    "WHERE through_date <= ?1 AND recorded_through <= ?2 "
@@ -106,17 +111,19 @@ Result<std::optional<StartingPoint>> FindCheckpoint(sqlite3* db, date::sys_days 
   BindText(q.get(), 1, FormatDay(as_of));
   BindText(q.get(), 2, FormatTimestamp(known_at));
   const int rc = sqlite3_step(q.get());
-  if (rc == SQLITE_DONE) return std::optional<StartingPoint>();
+  if (rc == SQLITE_DONE) return std::optional<StoredCheckpoint>();
   if (rc != SQLITE_ROW) throw SQLite::Exception(db, rc);
   auto day = ParseDay(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0)));
+  if (!day.ok()) return Damaged();
   const auto* blob = static_cast<const char*>(sqlite3_column_blob(q.get(), 1));
-  auto fold = Fold::Deserialize(
-      std::string_view(blob, static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 1))));
-  if (!day.ok() || !fold.ok()) {
-    return Status{StatusCode::kCorrupt, "",
-                  "a replay checkpoint is damaged; rebuild them with: dealtrail checkpoint"};
-  }
-  return std::optional<StartingPoint>(StartingPoint{std::move(fold).value(), *day});
+  const std::string_view state(blob, static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 1)));
+  return std::optional<StoredCheckpoint>(StoredCheckpoint{*day, state, std::move(q)});
+}
+
+Result<Fold> DecodeCheckpoint(const StoredCheckpoint& stored) {
+  auto fold = Fold::Deserialize(stored.state);
+  if (!fold.ok()) return Damaged();
+  return fold;
 }
 
 void InvalidateCheckpoints(sqlite3* db, date::sys_days first_day) {

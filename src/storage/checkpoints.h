@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dealtrail/replay.h"
+#include "storage/raw_statement.h"
 
 namespace dealtrail::storage {
 
@@ -22,13 +24,18 @@ Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every);
 
 // The checkpoint a replay as of `as_of`, as known at `known_at`, can start
 // from: the latest on or before as_of whose knowledge is no later than
-// known_at. Empty when there is none; kCorrupt if its state does not read.
-struct StartingPoint {
-  Fold fold;
+// known_at, read but not yet decoded (a replay decodes it on a second thread
+// while it reads the events after it). Empty when there is none.
+struct StoredCheckpoint {
   date::sys_days through{};
+  std::string_view state;  // SQLite's copy of the blob, valid while `row` lives unstepped
+  Stmt row;
 };
-Result<std::optional<StartingPoint>> FindCheckpoint(sqlite3* db, date::sys_days as_of,
-                                                    Timestamp known_at);
+Result<std::optional<StoredCheckpoint>> FindCheckpoint(sqlite3* db, date::sys_days as_of,
+                                                       Timestamp known_at);
+// The fold a stored checkpoint holds; kCorrupt if its state does not read.
+// Touches no SQLite connection, so it may run on any thread.
+Result<Fold> DecodeCheckpoint(const StoredCheckpoint& stored);
 
 // Deletes the checkpoints whose day is on or after `first_day`: an event
 // dated then was recorded or retracted after they were built.

@@ -213,6 +213,11 @@ Status Damaged(std::int64_t seq) {
 }  // namespace
 
 Result<std::int64_t> ScanIntoFold(sqlite3* db, const FoldScanRange& range, Fold& fold) {
+  return ScanEvents(db, range, [&fold](const FoldEvent& e) { return fold.Apply(e); });
+}
+
+Result<std::int64_t> ScanEvents(sqlite3* db, const FoldScanRange& range,
+                                const std::function<Status(const FoldEvent&)>& apply) {
   Stmt stmt = Prepare(db, kScanSql);
   Stmt detail_stmt = Prepare(db, kDetailSql);
   const Row detail(detail_stmt.get());
@@ -304,10 +309,34 @@ Result<std::int64_t> ScanIntoFold(sqlite3* db, const FoldScanRange& range, Fold&
                           (e.kind != EventKind::kValuation || (e.amount && e.basis && e.certainty));
     if (!complete) return Damaged(seq);
     if (range.before_each) DEALTRAIL_RETURN_IF_ERROR(range.before_each(e));
-    DEALTRAIL_RETURN_IF_ERROR(fold.Apply(e));
+    DEALTRAIL_RETURN_IF_ERROR(apply(e));
   }
   if (rc != SQLITE_DONE) throw SQLite::Exception(db, rc);
   return read;
+}
+
+void HeldEvents::Hold(const FoldEvent& e) {
+  FoldEvent held = e;
+  std::string_view* views[] = {&held.id,     &held.commitment, &held.by,  &held.round,
+                               &held.party,  &held.from,       &held.to,  &held.terms,
+                               &held.source, &held.url,        &held.note};
+  std::size_t size = 0;
+  for (const std::string_view* v : views) size += v->size();
+  std::string& text = text_.emplace_back();
+  text.reserve(size);
+  for (std::string_view* v : views) {
+    const std::size_t at = text.size();
+    text.append(*v);
+    *v = std::string_view(text).substr(at, v->size());
+  }
+  events_.push_back(held);
+}
+
+Status HeldEvents::ApplyTo(Fold& fold) {
+  for (const FoldEvent& e : events_) DEALTRAIL_RETURN_IF_ERROR(fold.Apply(e));
+  events_.clear();
+  text_.clear();
+  return {};
 }
 
 std::unordered_set<std::int64_t> RetractedSeqs(sqlite3* db, Timestamp known_at) {

@@ -8,9 +8,12 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
+#include <string>
 #include <unordered_set>
+#include <vector>
 
 #include "dealtrail/replay.h"
 
@@ -30,6 +33,24 @@ struct FoldScanRange {
 // order. Returns the number of events read. Throws SQLite::Exception on SQLite
 // failures, like the rest of the storage layer inside its try blocks.
 Result<std::int64_t> ScanIntoFold(sqlite3* db, const FoldScanRange& range, Fold& fold);
+
+// The same scan, each event handed to `apply` (its views valid only during
+// the call).
+Result<std::int64_t> ScanEvents(sqlite3* db, const FoldScanRange& range,
+                                const std::function<Status(const FoldEvent&)>& apply);
+
+// Events held back, in order, while the fold they go to is not ready yet
+// (its checkpoint still being decoded), each copied with its text.
+class HeldEvents {
+ public:
+  void Hold(const FoldEvent& e);
+  // Applies every held event in order, then holds none.
+  Status ApplyTo(Fold& fold);
+
+ private:
+  std::vector<FoldEvent> events_;
+  std::deque<std::string> text_;  // one per event; a deque, so views into it stay valid
+};
 
 // The seqs of the events retracted by retractions recorded by `known_at`.
 std::unordered_set<std::int64_t> RetractedSeqs(sqlite3* db, Timestamp known_at);

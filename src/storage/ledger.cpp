@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -180,25 +181,60 @@ Result<Positions> Ledger::Replay(const ReplayQuery& query) const {
   const date::sys_days as_of = query.as_of.value_or(date::floor<date::days>(now));
   const Timestamp known_at = query.known_at.value_or(now);
   try {
-    // One snapshot for both reads, so a concurrent import is seen whole or not at all.
+    // One snapshot for every read, so a concurrent import is seen whole or not at all.
     SQLite::Transaction snapshot(*impl_->db);
     sqlite3* db = impl_->db->getHandle();
-    const std::unordered_set<std::int64_t> retracted = storage::RetractedSeqs(db, known_at);
-    Fold fold;
     storage::FoldScanRange range;
     range.through = as_of;
     range.known_at = known_at;
-    range.skip = &retracted;
+    std::optional<storage::StoredCheckpoint> stored;
     if (query.use_checkpoints) {
-      auto start = storage::FindCheckpoint(db, as_of, known_at);
-      if (!start.ok()) return start.status();
-      if (*start) {
-        fold = std::move((*start)->fold);
-        range.after = (*start)->through;
-      }
+      auto found = storage::FindCheckpoint(db, as_of, known_at);
+      if (!found.ok()) return found.status();
+      stored = std::move(*found);
     }
-    auto read = storage::ScanIntoFold(db, range, fold);
+    // The checkpoint is decoded on a second thread while this one reads the
+    // retractions and the events after it; events read before the fold is
+    // ready are held, and applied in order once it is.
+    Fold fold;
+    std::optional<Result<Fold>> start;
+    std::atomic<bool> decoded{false};
+    std::jthread decoder;  // declared last: joined before what it writes goes
+    if (stored) {
+      range.after = stored->through;
+      decoder = std::jthread([&stored, &start, &decoded] {
+        try {
+          start.emplace(storage::DecodeCheckpoint(*stored));
+        } catch (const std::exception& e) {  // bad_alloc: nothing may leave the thread
+          start.emplace(Status{StatusCode::kInternal, "",
+                               std::string("decoding a replay checkpoint: ") + e.what()});
+        }
+        decoded.store(true, std::memory_order_release);
+      });
+    }
+    bool ready = !stored;
+    storage::HeldEvents held;
+    auto take_start = [&]() -> Status {
+      decoder.join();
+      if (!start->ok()) return start->status();
+      fold = std::move(*start).value();
+      ready = true;
+      return held.ApplyTo(fold);
+    };
+    const std::unordered_set<std::int64_t> retracted = storage::RetractedSeqs(db, known_at);
+    range.skip = &retracted;
+    auto read = storage::ScanEvents(db, range, [&](const FoldEvent& e) -> Status {
+      if (!ready) {
+        if (!decoded.load(std::memory_order_acquire)) {
+          held.Hold(e);
+          return {};
+        }
+        DEALTRAIL_RETURN_IF_ERROR(take_start());
+      }
+      return fold.Apply(e);
+    });
     if (!read.ok()) return read.status();
+    if (!ready) DEALTRAIL_RETURN_IF_ERROR(take_start());
     auto positions = fold.Finish(as_of, query.filter);
     if (!positions.ok()) return positions.status();
     positions->known_at = known_at;
@@ -412,7 +448,7 @@ Result<std::int64_t> Ledger::RebuildCheckpoints(std::int64_t every) {
     auto tx = storage::BeginWrite(*impl_);
     if (every <= 0) {
       const std::int64_t events = impl_->db->execAndGet("SELECT count(*) FROM events").getInt64();
-      every = std::max<std::int64_t>(10'000, events / 8);
+      every = std::max<std::int64_t>(10'000, events / 16);
     }
     auto written = storage::RebuildCheckpoints(impl_->db->getHandle(), every);
     if (!written.ok()) return written.status();

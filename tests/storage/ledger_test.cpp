@@ -5,12 +5,15 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
+#include <sqlite3.h>
 
 #include <fstream>
 #include <sstream>
+#include <unordered_set>
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/reader.h"
+#include "storage/fold_scan.h"
 #include "storage/schema.h"
 #include "test_support.h"
 
@@ -659,6 +662,49 @@ TEST(LedgerRoundTrip, ExportImportExportIsIdentical) {
     q.known_at = kNow;
     EXPECT_EQ(*a->Replay(q), *b->Replay(q)) << day;
   }
+}
+
+// A replay holds the events it reads while its checkpoint is still being
+// decoded on another thread: held events must own their text (the row they
+// came from is gone by then) and fold exactly as the events read directly.
+TEST(HeldEventsTest, HeldEventsFoldAsTheEventsReadDirectly) {
+  TempDir dir;
+  const std::string path = dir.File("held.db");
+  {
+    auto ledger = Ledger::Create(path, FixedClock(kNow));
+    ASSERT_TRUE(ledger.ok());
+    std::ifstream fixture(test::FixturePath());
+    auto reader = MakeJsonlReader(fixture, "fixture");
+    ASSERT_TRUE(ledger->Import(*reader).ok());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  const std::unordered_set<std::int64_t> retracted = storage::RetractedSeqs(db, kNow);
+  storage::FoldScanRange range;
+  range.through = *ParseDay("2026-12-31");
+  range.known_at = kNow;
+  range.skip = &retracted;
+
+  storage::HeldEvents held;
+  auto read = storage::ScanEvents(db, range, [&](const FoldEvent& e) {
+    held.Hold(e);
+    return Status{};
+  });
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_GT(*read, 10);
+  Fold direct;
+  ASSERT_TRUE(storage::ScanIntoFold(db, range, direct).ok());
+  sqlite3_close(db);  // nothing SQLite handed out is alive now
+
+  Fold later;
+  ASSERT_TRUE(held.ApplyTo(later).ok());
+  EXPECT_EQ(later.events_applied(), direct.events_applied());
+  auto a = later.Finish(range.through);
+  auto b = direct.Finish(range.through);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_FALSE(b->commitments.empty());
+  ASSERT_FALSE(b->rounds.empty());
+  EXPECT_EQ(*a, *b);
 }
 
 }  // namespace
