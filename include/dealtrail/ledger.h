@@ -122,6 +122,13 @@ struct ReplayQuery {
   bool use_checkpoints = true;
 };
 
+// The fold a replay finishes, with the day and knowledge time it used.
+struct ReplayedFold {
+  Fold fold;
+  date::sys_days as_of{};
+  Timestamp known_at{};
+};
+
 // Imports of at least this many events rebuild the replay checkpoints.
 inline constexpr std::int64_t kCheckpointAfterImport = 100'000;
 
@@ -162,6 +169,9 @@ class Ledger {
 
   // Positions as of a date, as known at a time.
   Result<Positions> Replay(const ReplayQuery& query) const;
+  // The same replay before Finish, for callers that read its positions a
+  // few at a time (Fold::ListCommitments, Fold::Materialize).
+  Result<ReplayedFold> ReplayFold(const ReplayQuery& query) const;
 
   // Schema version, SQLite integrity check, sequence, hash chain, replay
   // invariants, and with `against`, that the chain still holds that

@@ -175,6 +175,14 @@ struct FoldEvent {
   static FoldEvent Of(const Event& e);
 };
 
+// A commitment as Fold::ListCommitments lists it: which one, and its status
+// as shown (superseded only by a commitment left out: still open). Small
+// where a CommitmentPosition is large.
+struct CommitmentRef {
+  std::uint32_t index = 0;  // in the fold's opening order
+  CommitmentStatus status = CommitmentStatus::kOpen;
+};
+
 // The streaming fold. Memory grows with the commitments, rounds and
 // valuation reports seen, not with events; the state can be saved and
 // restored (replay checkpoints).
@@ -199,6 +207,13 @@ class Fold {
   Result<Positions> Finish(date::sys_days as_of, const PositionFilter& filter = {}) const;
   // As of the date given at construction.
   Result<Positions> Finish(const PositionFilter& filter = {}) const;
+
+  // The commitments Finish(as_of, filter) lists, in its order, to
+  // materialize one at a time (positions_as_of() in SQL streams them rather
+  // than hold a position for each).
+  std::vector<CommitmentRef> ListCommitments(const PositionFilter& filter = {}) const;
+  // One of them, exactly as Finish lists it.
+  CommitmentPosition Materialize(CommitmentRef ref, date::sys_days as_of) const;
 
   // One commitment or round as of `as_of`, if it has been opened.
   std::optional<CommitmentPosition> Commitment(std::string_view id, date::sys_days as_of) const;

@@ -230,7 +230,9 @@ Result<Fold> Fold::Deserialize(std::string_view bytes) {
   s.last_day = r.Day();
   const std::uint32_t interned = r.U32();
   if (interned > bytes.size()) return bad;  // each string takes at least a byte
-  s.names.Reserve(interned);
+  // Room for the ids the events after the checkpoint add: growing a table
+  // of a million slots mid-replay rehashes every one of them.
+  s.names.Reserve(interned + interned / 4);
   {
     constexpr std::size_t kBatch = 256;
     std::string_view texts[kBatch];

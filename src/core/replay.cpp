@@ -98,6 +98,83 @@ RoundPosition RoundPositionOf(const fold::RoundState& r, const fold::Interner& n
   return p;
 }
 
+// A commitment as the result shows it: at or above the certainty floor,
+// with its status as shown (superseded only by a commitment left out: still
+// open) and its amounts.
+struct Shown {
+  const fold::CommitmentState* state;
+  CommitmentStatus status;
+  Interval committed;
+  Interval outstanding;
+  bool involves;  // from or to the party filtered on (or no party filter)
+};
+
+class Showing {
+ public:
+  Showing(const fold::Blocks<fold::CommitmentState>& all, const fold::SymIndex& index,
+          const fold::Interner& names, Certainty min_certainty, fold::Sym party)
+      : all_(all), index_(index), names_(names), min_(min_certainty), party_(party) {}
+
+  bool Visible(const fold::CommitmentState& c) const { return c.certainty >= min_; }
+
+  Shown Show(const fold::CommitmentState& c) const {
+    CommitmentStatus status = c.status;
+    if (status == CommitmentStatus::kSuperseded) {
+      const std::int32_t by = index_.Get(c.superseded_by);
+      if (by >= 0 && !Visible(all_[static_cast<std::size_t>(by)])) status = CommitmentStatus::kOpen;
+    }
+    const Interval committed = Interval::Of(Amount{c.stated.minor, c.currency, c.stated.bound});
+    const Interval outstanding = status == CommitmentStatus::kOpen ? Remaining(committed, c.funded)
+                                                                   : Interval::Zero(c.currency);
+    const bool involves = party_ == fold::kNone || c.from == party_ || c.to == party_;
+    return Shown{&c, status, committed, outstanding, involves};
+  }
+
+  // Every visible commitment, by opening date, then id.
+  std::vector<Shown> Listed() const {
+    std::vector<Shown> shown;
+    for (const fold::CommitmentState& c : all_) {
+      if (Visible(c)) shown.push_back(Show(c));
+    }
+    // The fold opens commitments in effective order, so they are in opening
+    // order already: only the runs opened on one day need sorting by id.
+    auto by_opened = [](const Shown& a, const Shown& b) {
+      return a.state->opened < b.state->opened;
+    };
+    auto by_id = [&](const Shown& a, const Shown& b) {
+      return names_.View(a.state->id) < names_.View(b.state->id);
+    };
+    if (!std::is_sorted(shown.begin(), shown.end(), by_opened)) {
+      std::stable_sort(shown.begin(), shown.end(), by_opened);
+    }
+    for (auto run = shown.begin(); run != shown.end();) {
+      auto next = std::upper_bound(run, shown.end(), *run, by_opened);
+      if (next - run > 1) std::sort(run, next, by_id);
+      run = next;
+    }
+    return shown;
+  }
+
+  // The position listed for a commitment shown with `status`.
+  CommitmentPosition Position(const fold::CommitmentState& c, CommitmentStatus status,
+                              date::sys_days as_of) const {
+    CommitmentPosition p = fold::Materialize(c, names_, as_of);
+    if (p.status != status) {
+      p.status = status;
+      p.superseded_by.clear();
+      fold::DeriveAmounts(p);
+    }
+    return p;
+  }
+
+ private:
+  const fold::Blocks<fold::CommitmentState>& all_;
+  const fold::SymIndex& index_;
+  const fold::Interner& names_;
+  Certainty min_;
+  fold::Sym party_;
+};
+
 }  // namespace
 
 std::string_view StatusName(CommitmentStatus s) {
@@ -241,6 +318,27 @@ std::optional<CommitmentPosition> Fold::Commitment(std::string_view id,
   return fold::Materialize(*c, state_->names, as_of);
 }
 
+std::vector<CommitmentRef> Fold::ListCommitments(const PositionFilter& filter) const {
+  const State& s = *state_;
+  const fold::Sym party = filter.party.empty() ? fold::kNone : s.names.Find(filter.party);
+  std::vector<CommitmentRef> refs;
+  if (!filter.party.empty() && party == fold::kNone) return refs;
+  const Showing showing(s.commitments, s.commitment_index, s.names, filter.min_certainty, party);
+  for (const Shown& c : showing.Listed()) {
+    if (!c.involves) continue;
+    const std::int32_t index = s.commitment_index.Get(c.state->id);
+    refs.push_back(CommitmentRef{static_cast<std::uint32_t>(index), c.status});
+  }
+  return refs;
+}
+
+CommitmentPosition Fold::Materialize(CommitmentRef ref, date::sys_days as_of) const {
+  const State& s = *state_;
+  const Showing showing(s.commitments, s.commitment_index, s.names, Certainty::kRumored,
+                        fold::kNone);
+  return showing.Position(s.commitments[ref.index], ref.status, as_of);
+}
+
 std::optional<RoundPosition> Fold::Round(std::string_view id, date::sys_days as_of) const {
   const fold::RoundState* r = state_->FindRound(id);
   if (r == nullptr) return std::nullopt;
@@ -279,48 +377,11 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
     return out;
   }
 
-  // Every commitment at or above the certainty, with its status as shown
-  // (superseded only by a commitment left out: still open) and amounts.
-  struct Shown {
-    const fold::CommitmentState* state;
-    CommitmentStatus status;
-    Interval committed;
-    Interval outstanding;
-    bool involves;
-  };
-  auto visible = [&](const fold::CommitmentState& c) {
-    return c.certainty >= filter.min_certainty;
-  };
-  auto show = [&](const fold::CommitmentState& c) {
-    CommitmentStatus status = c.status;
-    if (status == CommitmentStatus::kSuperseded) {
-      const std::int32_t by = s.commitment_index.Get(c.superseded_by);
-      if (by >= 0 && !visible(s.commitments[static_cast<std::size_t>(by)])) {
-        status = CommitmentStatus::kOpen;
-      }
-    }
-    const Interval committed = Interval::Of(Amount{c.stated.minor, c.currency, c.stated.bound});
-    const Interval outstanding = status == CommitmentStatus::kOpen ? Remaining(committed, c.funded)
-                                                                   : Interval::Zero(c.currency);
-    const bool involves = party == fold::kNone || c.from == party || c.to == party;
-    return Shown{&c, status, committed, outstanding, involves};
-  };
-  // Kept in a list only for the sections that list commitments; totals
-  // alone take each commitment as it comes.
+  const Showing showing(s.commitments, s.commitment_index, names, filter.min_certainty, party);
+  // Kept in a list only for the sections that list commitments (in listing
+  // order); totals alone take each commitment as it comes.
   const bool listing = filter.commitments || filter.rounds;
-  std::vector<Shown> shown;
-  if (listing) {
-    for (const fold::CommitmentState& c : s.commitments) {
-      if (visible(c)) shown.push_back(show(c));
-    }
-  }
-  // Listed commitments and round participants come by opening date, then id.
-  if (filter.commitments || filter.rounds) {
-    std::sort(shown.begin(), shown.end(), [&](const Shown& a, const Shown& b) {
-      if (a.state->opened != b.state->opened) return a.state->opened < b.state->opened;
-      return names.View(a.state->id) < names.View(b.state->id);
-    });
-  }
+  const std::vector<Shown> shown = listing ? showing.Listed() : std::vector<Shown>();
   auto exposure = [](const Shown& c) -> const Interval& {
     const bool live =
         c.status == CommitmentStatus::kOpen || c.status == CommitmentStatus::kCompleted;
@@ -328,15 +389,11 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
   };
 
   if (filter.commitments) {
+    // Sized once: positions are large, and growing the list copies them all.
+    out.commitments.reserve(static_cast<std::size_t>(
+        std::count_if(shown.begin(), shown.end(), [](const Shown& c) { return c.involves; })));
     for (const Shown& c : shown) {
-      if (!c.involves) continue;
-      CommitmentPosition p = fold::Materialize(*c.state, names, as_of);
-      if (p.status != c.status) {
-        p.status = c.status;
-        p.superseded_by.clear();
-        fold::DeriveAmounts(p);
-      }
-      out.commitments.push_back(std::move(p));
+      if (c.involves) out.commitments.push_back(showing.Position(*c.state, c.status, as_of));
     }
   }
 
@@ -390,7 +447,7 @@ Result<Positions> Fold::Finish(date::sys_days as_of, const PositionFilter& filte
       for (const Shown& c : shown) DEALTRAIL_RETURN_IF_ERROR(add(c));
     } else {
       for (const fold::CommitmentState& c : s.commitments) {
-        if (visible(c)) DEALTRAIL_RETURN_IF_ERROR(add(show(c)));
+        if (showing.Visible(c)) DEALTRAIL_RETURN_IF_ERROR(add(showing.Show(c)));
       }
     }
     std::sort(pairs.begin(), pairs.end(), [&](const PairSums& x, const PairSums& y) {

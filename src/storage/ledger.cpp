@@ -177,6 +177,15 @@ Status Ledger::ForEachEvent(const std::function<Status(const Event&)>& fn) const
 }
 
 Result<Positions> Ledger::Replay(const ReplayQuery& query) const {
+  auto replayed = ReplayFold(query);
+  if (!replayed.ok()) return replayed.status();
+  auto positions = replayed->fold.Finish(replayed->as_of, query.filter);
+  if (!positions.ok()) return positions.status();
+  positions->known_at = replayed->known_at;
+  return positions;
+}
+
+Result<ReplayedFold> Ledger::ReplayFold(const ReplayQuery& query) const {
   const Timestamp now = impl_->clock();
   const date::sys_days as_of = query.as_of.value_or(date::floor<date::days>(now));
   const Timestamp known_at = query.known_at.value_or(now);
@@ -235,10 +244,7 @@ Result<Positions> Ledger::Replay(const ReplayQuery& query) const {
     });
     if (!read.ok()) return read.status();
     if (!ready) DEALTRAIL_RETURN_IF_ERROR(take_start());
-    auto positions = fold.Finish(as_of, query.filter);
-    if (!positions.ok()) return positions.status();
-    positions->known_at = known_at;
-    return positions;
+    return ReplayedFold{std::move(fold), as_of, known_at};
   } catch (const std::exception& e) {
     return FromSqlite(e);
   }

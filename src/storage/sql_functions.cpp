@@ -95,13 +95,27 @@ struct PositionsTable {
   const PositionsModule* module = nullptr;
 };
 
+// Rows are materialized one at a time from the replayed fold: a million-event
+// ledger has hundreds of thousands of commitments, and a position for each
+// at once cost more than the replay.
 struct PositionsCursor {
   sqlite3_vtab_cursor base;
-  Positions positions;
+  std::optional<ReplayedFold> replayed;
+  std::vector<CommitmentRef> rows;           // in replay's listing order
   std::map<std::string, std::string> names;  // party id -> display name
   std::string as_of;
   std::string known_at;
   std::size_t row = 0;
+  std::optional<CommitmentPosition> current;  // rows[current_row], once asked for
+  std::size_t current_row = 0;
+
+  const CommitmentPosition& Current() {
+    if (!current || current_row != row) {
+      current = replayed->fold.Materialize(rows[row], replayed->as_of);
+      current_row = row;
+    }
+    return *current;
+  }
 };
 
 void SetError(sqlite3_vtab* vtab, const std::string& message) {
@@ -209,18 +223,20 @@ Status Load(const PositionsTable& table, int idx, int argc, sqlite3_value** argv
   }
   auto ledger = Ledger::Open(file, table.module->clock, /*read_only=*/true);
   if (!ledger.ok()) return ledger.status();
-  // The table is the per-commitment section: the others are not computed.
-  query.filter.pairs = query.filter.parties = query.filter.rounds = false;
-  auto positions = ledger->Replay(query);
-  if (!positions.ok()) return positions.status();
+  // The table is the per-commitment section, listed from the fold without
+  // computing the other sections.
+  auto replayed = ledger->ReplayFold(query);
+  if (!replayed.ok()) return replayed.status();
   auto parties = ledger->Parties();
   if (!parties.ok()) return parties.status();
-  cursor.positions = std::move(positions).value();
+  cursor.replayed.emplace(std::move(replayed).value());
+  cursor.rows = cursor.replayed->fold.ListCommitments(query.filter);
   cursor.names.clear();
   for (const PartyInfo& p : *parties) cursor.names[p.id] = p.name;
-  cursor.as_of = FormatDay(cursor.positions.as_of);
-  cursor.known_at = FormatTimestampShort(cursor.positions.known_at);
+  cursor.as_of = FormatDay(cursor.replayed->as_of);
+  cursor.known_at = FormatTimestampShort(cursor.replayed->known_at);
   cursor.row = 0;
+  cursor.current.reset();
   return {};
 }
 
@@ -250,7 +266,7 @@ int PositionsNext(sqlite3_vtab_cursor* base) {
 
 int PositionsEof(sqlite3_vtab_cursor* base) {
   const auto* cursor = reinterpret_cast<const PositionsCursor*>(base);
-  return cursor->row >= cursor->positions.commitments.size() ? 1 : 0;
+  return cursor->row >= cursor->rows.size() ? 1 : 0;
 }
 
 int PositionsRowid(sqlite3_vtab_cursor* base, sqlite3_int64* rowid) {
@@ -278,8 +294,7 @@ void ResultHigh(sqlite3_context* ctx, const std::optional<std::int64_t>& high) {
 }
 
 int PositionsColumn(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column) {
-  const auto* cursor = reinterpret_cast<const PositionsCursor*>(base);
-  const CommitmentPosition& c = cursor->positions.commitments[cursor->row];
+  auto* cursor = reinterpret_cast<PositionsCursor*>(base);
   auto name = [&](const std::string& id) {
     auto it = cursor->names.find(id);
     if (it == cursor->names.end()) {
@@ -289,6 +304,7 @@ int PositionsColumn(sqlite3_vtab_cursor* base, sqlite3_context* ctx, int column)
     }
   };
   try {
+    const CommitmentPosition& c = cursor->Current();
     switch (column) {
       case kCommitmentId:
         ResultText(ctx, c.id);

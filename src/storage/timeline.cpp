@@ -169,13 +169,13 @@ Result<dealtrail::Timeline> Ledger::BuildTimeline(const TimelineQuery& query,
   TimelineBuilder builder(options);
   try {
     SQLite::Transaction snapshot(*impl_->db);
-    RetractedBy retracted_by;
-    DEALTRAIL_RETURN_IF_ERROR(Retractions(known_at, [&](const Event& e) {
-      builder.AddRetraction(e);
-      retracted_by[e.retracts] = e.id;
-      return Status{};
-    }));
     if (!filtered) {
+      RetractedBy retracted_by;
+      DEALTRAIL_RETURN_IF_ERROR(Retractions(known_at, [&](const Event& e) {
+        builder.AddRetraction(e);
+        retracted_by[e.retracts] = e.id;
+        return Status{};
+      }));
       DEALTRAIL_RETURN_IF_ERROR(ReadTimelineEvents(
           *impl_->db, TimelineQuery{q.to, known_at, {}, {}, {}, {}, {}, {}}, known_at,
           /*use_filters=*/true, retracted_by, [&](const TimelineEntry& entry) {
@@ -188,6 +188,7 @@ Result<dealtrail::Timeline> Ledger::BuildTimeline(const TimelineQuery& query,
     // round's events and participants. Read the shown events, then the events
     // of what they name that were not read yet, until nothing new comes in;
     // then feed them all to the builder in effective order.
+    const RetractedBy retracted_by = ReadRetractedBy(*impl_->db, known_at);
     std::vector<TimelineEntry> entries;
     std::unordered_set<std::int64_t> read;
     std::unordered_set<std::int64_t> shown;
@@ -220,6 +221,20 @@ Result<dealtrail::Timeline> Ledger::BuildTimeline(const TimelineQuery& query,
       next.round.clear();
       next.with_commitments = std::move(new_commitments);
       next.with_rounds = std::move(new_rounds);
+    }
+    // A retraction's row is kept only when what it retracts is shown: read
+    // those retractions whole, and no others.
+    SQLite::Statement retraction(*impl_->db,
+                                 std::string("SELECT ") + storage::kEventColumns +
+                                     " FROM events WHERE event_id = :id AND kind = 'retract'");
+    for (const TimelineEntry& entry : entries) {
+      if (entry.retracted_by.empty() || shown.count(entry.event.seq) == 0) continue;
+      retraction.reset();
+      retraction.bind(":id", entry.retracted_by);
+      if (!retraction.executeStep()) continue;
+      auto e = storage::EventFromRow(retraction);
+      if (!e.ok()) return e.status();
+      builder.AddRetraction(*e);
     }
     std::sort(entries.begin(), entries.end(), [](const TimelineEntry& a, const TimelineEntry& b) {
       const auto da = a.event.date.first();

@@ -184,6 +184,18 @@ int CheckSeed(std::uint64_t seed) {
         << "as_of " << FormatDay(as_of) << " known_at " << FormatTimestamp(known_at) << " party '"
         << filter.party << "' min " << CertaintyName(filter.min_certainty);
     if (!(got == expected.positions)) return compared;
+    // Listed one commitment at a time, as positions_as_of() in SQL streams
+    // them: the same commitments, in the same order.
+    auto replayed = ledger->ReplayFold(q);
+    EXPECT_TRUE(replayed.ok()) << replayed.status().ToString();
+    if (!replayed.ok()) return compared;
+    std::vector<CommitmentPosition> streamed;
+    for (const CommitmentRef ref : replayed->fold.ListCommitments(filter)) {
+      streamed.push_back(replayed->fold.Materialize(ref, as_of));
+    }
+    EXPECT_TRUE(streamed == expected.positions.commitments)
+        << "streamed, as_of " << FormatDay(as_of) << " party '" << filter.party << "'";
+    if (!(streamed == expected.positions.commitments)) return compared;
     ++compared;
   }
   return compared;
