@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     if (const char* ledger = std::getenv("DEALTRAIL_LEDGER")) env.vars["DEALTRAIL_LEDGER"] = ledger;
     env.in = &std::cin;
     env.stderr_is_terminal = isatty(STDERR_FILENO) != 0;
+    env.stdin_is_terminal = isatty(STDIN_FILENO) != 0;
     std::ios::sync_with_stdio(false);
     const int code = dealtrail::cli::Run({argv + 1, argv + argc}, std::cout, std::cerr, env);
     std::cout.flush();

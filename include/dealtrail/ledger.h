@@ -46,6 +46,9 @@ struct AppendResult {
 
 struct ImportOptions {
   bool dry_run = false;  // validate everything, write nothing
+  // Parse the input on a second thread, ahead of the writer. Off for input
+  // typed at a terminal: an error there should not wait for the end of input.
+  bool read_ahead = true;
   // Called now and then with the events read so far.
   std::function<void(std::int64_t events, std::int64_t bytes)> progress;
 };

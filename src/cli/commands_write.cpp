@@ -258,6 +258,7 @@ void AddImport(CLI::App& app, Context& ctx) {
     if (!ledger) return;
     ImportOptions options;
     options.dry_run = args->dry_run;
+    options.read_ahead = !(args->file == "-" && ctx.env.stdin_is_terminal);
     if (ctx.env.stderr_is_terminal) {
       options.progress = [&ctx](std::int64_t events, std::int64_t bytes) {
         ctx.err << "\rimporting: " << events << " events, " << bytes / (1 << 20) << " MiB read"
@@ -292,8 +293,9 @@ void AddCheckpoint(CLI::App& app, Context& ctx) {
   auto every = std::make_shared<std::int64_t>(0);
   CLI::App* cmd = app.add_subcommand(
       "checkpoint", "rebuild the replay checkpoints (imports of 100,000 events or more do it too)");
-  cmd->add_option("--every", *every,
-                  "events between checkpoints (default: a sixteenth of the ledger, at least 10,000)");
+  cmd->add_option(
+      "--every", *every,
+      "events between checkpoints (default: a sixteenth of the ledger, at least 10,000)");
   cmd->callback([&ctx, every] {
     ctx.command = "checkpoint";
     auto ledger = ctx.Open(false);

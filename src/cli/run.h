@@ -24,6 +24,7 @@ struct Environment {
   std::map<std::string, std::string> vars;  // DEALTRAIL_LEDGER, …
   std::istream* in = nullptr;               // for "import -"
   bool stderr_is_terminal = false;          // progress reports only on a terminal
+  bool stdin_is_terminal = false;           // "import -" typed by hand: no reading ahead
 };
 
 // Runs one command. `args` excludes the program name.

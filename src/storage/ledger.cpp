@@ -18,6 +18,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/read_ahead.h"
 #include "storage/checkpoints.h"
 #include "storage/consistency.h"
 #include "storage/event_rows.h"
@@ -123,15 +124,26 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
     if (!writer.ok()) return writer.status();
     ImportSummary summary;
-    Event event;
+    // The input is parsed on a second thread, ahead of the checks and
+    // inserts here (or on this one, when asked: a terminal being typed into).
+    std::optional<ReadAhead> ahead;
+    if (options.read_ahead) ahead.emplace(reader);
+    ReadAhead::Item item;
+    std::int64_t bytes = 0;
     while (true) {
-      auto more = reader.Next(&event);
+      Result<bool> more = ahead ? ahead->Next(&item) : reader.Next(&item.event);
       if (!more.ok()) return more.status();
       if (!*more) break;
+      if (!ahead) {
+        item.line = reader.line();
+        item.bytes = reader.bytes_read();
+      }
+      bytes = item.bytes;
       ++summary.read;
-      const std::string where = reader.name() + ":" + std::to_string(reader.line());
-      auto added = (*writer)->Add(std::move(event), {});
-      if (!added.ok()) return added.status().At(where);
+      auto added = (*writer)->Add(std::move(item.event), {});
+      if (!added.ok()) {
+        return added.status().At(reader.name() + ":" + std::to_string(item.line));
+      }
       if (added->already_present) {
         ++summary.already_present;
       } else {
@@ -140,10 +152,11 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         summary.last_seq = added->seq;
       }
       if (options.progress && summary.read % kProgressEvery == 0) {
-        options.progress(summary.read, reader.bytes_read());
+        options.progress(summary.read, bytes);
       }
-      event = Event{};
+      item.event = Event{};
     }
+    ahead.reset();  // the reader is this thread's again
     if (options.progress) options.progress(summary.read, reader.bytes_read());
     DEALTRAIL_RETURN_IF_ERROR((*writer)->Finish());
     if (options.dry_run) return summary;
