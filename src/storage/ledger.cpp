@@ -129,7 +129,6 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     std::optional<ReadAhead> ahead;
     if (options.read_ahead) ahead.emplace(reader);
     ReadAhead::Item item;
-    std::int64_t bytes = 0;
     while (true) {
       Result<bool> more = ahead ? ahead->Next(&item) : reader.Next(&item.event);
       if (!more.ok()) return more.status();
@@ -138,7 +137,6 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         item.line = reader.line();
         item.bytes = reader.bytes_read();
       }
-      bytes = item.bytes;
       ++summary.read;
       auto added = (*writer)->Add(std::move(item.event), {});
       if (!added.ok()) {
@@ -152,7 +150,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         summary.last_seq = added->seq;
       }
       if (options.progress && summary.read % kProgressEvery == 0) {
-        options.progress(summary.read, bytes);
+        options.progress(summary.read, item.bytes);
       }
       item.event = Event{};
     }

@@ -10,11 +10,11 @@
 
 #include <cstdlib>
 #include <map>
-#include <random>
 #include <set>
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/sql.h"
+#include "random_text.h"
 #include "sql_test_support.h"
 #include "storage/sql_functions.h"
 
@@ -298,7 +298,7 @@ TEST_F(FixtureViews, IsoCurrenciesIsTheBuiltInTable) {
 // future, some partial), so the views meet what replay meets.
 class History {
  public:
-  explicit History(std::uint64_t seed) : rng_(seed) {}
+  explicit History(std::uint64_t seed) : gen_(seed) {}
 
   void Build(Ledger& ledger, test::SteppingClock& clock) {
     for (int p = 0; p < 4; ++p) {
@@ -307,113 +307,95 @@ class History {
                       {"party", "p" + std::to_string(p)},
                       {"name", "Party " + std::to_string(p)}});
     }
-    const int steps = Int(15, 70);
+    const int steps = gen_.Int(15, 70);
     for (int i = 0; i < steps; ++i) {
-      clock.Advance(std::chrono::hours(Int(1, 48)));
+      clock.Advance(std::chrono::hours(gen_.Int(1, 48)));
       Append(ledger, Next());
     }
   }
 
  private:
-  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-  bool Chance(int percent) { return Int(1, 100) <= percent; }
-  const std::string& Pick(const std::vector<std::string>& v) {
-    return v[static_cast<std::size_t>(Int(0, static_cast<int>(v.size()) - 1))];
-  }
-
   // A day from two years ago to four months ahead, sometimes as a month,
   // quarter or year (which may end after today).
   std::string Date() {
-    const date::year_month_day d{Today() - date::days{730} + date::days{Int(0, 850)}};
-    const int roll = Int(1, 100);
-    if (roll <= 60) return FormatDay(date::sys_days(d));
-    if (roll <= 85) return PartialDate::Month(d.year() / d.month()).ToString();
-    if (roll <= 95) {
-      return PartialDate::Quarter(d.year(), static_cast<int>((unsigned(d.month()) - 1) / 3 + 1))
-          .ToString();
-    }
-    return PartialDate::Year(d.year()).ToString();
+    return gen_.DateText(
+        date::year_month_day{Today() - date::days{730} + date::days{gen_.Int(0, 850)}});
   }
+  // A multiple of 100M up to `max` hundred millions.
   std::string Money(const std::string& currency, int max, bool bounds) {
-    const std::string figure = std::to_string(Int(1, max)) + "00M " + currency;
-    if (!bounds) return figure;
-    static const std::vector<std::string> kBounds = {"up to ", "more than ", "about ", "", ""};
-    return Pick(kBounds) + figure;
-  }
-  std::string Certainty() {
-    static const std::vector<std::string> kLevels = {"rumored", "reported", "announced", "signed",
-                                                     "closed"};
-    return Pick(kLevels);
+    return gen_.Money(currency, max / 10, bounds);
   }
 
   std::vector<std::pair<std::string, std::string>> Next() {
     std::vector<std::pair<std::string, std::string>> f = {{"id", "e" + std::to_string(next_++)},
                                                           {"date", Date()}};
-    auto commitment = [&] { return commitments_.empty() ? std::string("c0") : Pick(commitments_); };
-    const int roll = Int(1, 100);
+    auto commitment = [&] {
+      return commitments_.empty() ? std::string("c0") : gen_.Pick(commitments_);
+    };
+    const int roll = gen_.Int(1, 100);
     if (roll <= 22 || commitments_.empty()) {
       const std::string c = "c" + std::to_string(commitments_.size());
-      const std::string currency = Chance(85) ? "USD" : (Chance(50) ? "EUR" : "JPY");
-      const int from = Int(0, 3);
+      const std::string currency = gen_.Chance(85) ? "USD" : (gen_.Chance(50) ? "EUR" : "JPY");
+      const int from = gen_.Int(0, 3);
       f.insert(f.end(), {{"kind", "open"},
                          {"commitment", c},
-                         {"commitment_kind", Chance(50) ? "equity" : "pledge"},
+                         {"commitment_kind", gen_.Chance(50) ? "equity" : "pledge"},
                          {"from", "p" + std::to_string(from)},
-                         {"to", "p" + std::to_string((from + Int(1, 3)) % 4)},
+                         {"to", "p" + std::to_string((from + gen_.Int(1, 3)) % 4)},
                          {"amount", Money(currency, 400, true)},
-                         {"certainty", Certainty()}});
-      if (Chance(25)) f.emplace_back("conditional", Money(currency, 40, Chance(30)));
-      if (Chance(40) && !rounds_.empty()) f.emplace_back("round", Pick(rounds_));
-      if (Chance(30)) f.emplace_back("terms", "terms of " + c);
+                         {"certainty", gen_.Certainty()}});
+      if (gen_.Chance(25)) f.emplace_back("conditional", Money(currency, 40, gen_.Chance(30)));
+      if (gen_.Chance(40) && !rounds_.empty()) f.emplace_back("round", gen_.Pick(rounds_));
+      if (gen_.Chance(30)) f.emplace_back("terms", "terms of " + c);
       commitments_.push_back(c);
       currencies_.push_back(currency);
     } else if (roll <= 38) {
       f.insert(f.end(), {{"kind", "revise"}, {"commitment", commitment()}});
       const std::string& currency = CurrencyOf(f.back().second);
-      if (Chance(60)) f.emplace_back("amount", Money(currency, 400, true));
-      if (Chance(40)) f.emplace_back("certainty", Certainty());
-      if (Chance(15)) f.emplace_back("conditional", Money(currency, 30, false));
-      if (Chance(20) && !rounds_.empty()) f.emplace_back("round", Pick(rounds_));
-      if (Chance(25) || f.size() == 4) f.emplace_back("terms", "revised " + f[0].second);
+      if (gen_.Chance(60)) f.emplace_back("amount", Money(currency, 400, true));
+      if (gen_.Chance(40)) f.emplace_back("certainty", gen_.Certainty());
+      if (gen_.Chance(15)) f.emplace_back("conditional", Money(currency, 30, false));
+      if (gen_.Chance(20) && !rounds_.empty()) f.emplace_back("round", gen_.Pick(rounds_));
+      if (gen_.Chance(25) || f.size() == 4) f.emplace_back("terms", "revised " + f[0].second);
     } else if (roll <= 56) {
       f.insert(f.end(), {{"kind", "fund"}, {"commitment", commitment()}});
-      f.emplace_back("amount", Money(CurrencyOf(f[3].second), 60, Chance(25)));
+      f.emplace_back("amount", Money(CurrencyOf(f[3].second), 60, gen_.Chance(25)));
     } else if (roll <= 63) {
       f.insert(f.end(),
                {{"kind", "supersede"}, {"commitment", commitment()}, {"by", commitment()}});
-      if (Chance(50)) f.emplace_back("certainty", Certainty());
+      if (gen_.Chance(50)) f.emplace_back("certainty", gen_.Certainty());
     } else if (roll <= 71) {
       static const std::vector<std::string> kEnds = {"cancel", "expire", "complete"};
-      f.insert(f.end(), {{"kind", Pick(kEnds)}, {"commitment", commitment()}});
+      f.insert(f.end(), {{"kind", gen_.Pick(kEnds)}, {"commitment", commitment()}});
     } else if (roll <= 78) {
       const std::string r = "r" + std::to_string(rounds_.size());
       f.insert(f.end(), {{"kind", "round-open"},
                          {"round", r},
-                         {"party", "p" + std::to_string(Int(0, 3))},
-                         {"certainty", Certainty()}});
-      if (Chance(70)) f.emplace_back("target", Money("USD", 900, true));
-      if (Chance(40)) f.emplace_back("post_money", Money("USD", 9000, true));
-      if (Chance(30)) f.emplace_back("terms", "round " + r);
+                         {"party", "p" + std::to_string(gen_.Int(0, 3))},
+                         {"certainty", gen_.Certainty()}});
+      if (gen_.Chance(70)) f.emplace_back("target", Money("USD", 900, true));
+      if (gen_.Chance(40)) f.emplace_back("post_money", Money("USD", 9000, true));
+      if (gen_.Chance(30)) f.emplace_back("terms", "round " + r);
       rounds_.push_back(r);
     } else if (roll <= 85 && !rounds_.empty()) {
-      const bool close = Chance(25);
+      const bool close = gen_.Chance(25);
       f.insert(f.end(),
-               {{"kind", close ? "round-close" : "round-revise"}, {"round", Pick(rounds_)}});
+               {{"kind", close ? "round-close" : "round-revise"}, {"round", gen_.Pick(rounds_)}});
       if (!close) {
-        if (Chance(60)) f.emplace_back("pre_money", Money("USD", 9000, true));
-        if (Chance(40)) f.emplace_back("target", Money("USD", 900, true));
-        if (Chance(40) || f.size() == 4) f.emplace_back("certainty", Certainty());
+        if (gen_.Chance(60)) f.emplace_back("pre_money", Money("USD", 9000, true));
+        if (gen_.Chance(40)) f.emplace_back("target", Money("USD", 900, true));
+        if (gen_.Chance(40) || f.size() == 4) f.emplace_back("certainty", gen_.Certainty());
       }
     } else if (roll <= 91) {
       f.insert(f.end(), {{"kind", "valuation"},
-                         {"party", "p" + std::to_string(Int(0, 3))},
-                         {"amount", Money(Chance(90) ? "USD" : "EUR", 9000, true)},
-                         {"basis", Chance(50) ? "pre" : "post"},
-                         {"certainty", Certainty()}});
-      if (Chance(70) && !rounds_.empty()) f.emplace_back("round", Pick(rounds_));
+                         {"party", "p" + std::to_string(gen_.Int(0, 3))},
+                         {"amount", Money(gen_.Chance(90) ? "USD" : "EUR", 9000, true)},
+                         {"basis", gen_.Chance(50) ? "pre" : "post"},
+                         {"certainty", gen_.Certainty()}});
+      if (gen_.Chance(70) && !rounds_.empty()) f.emplace_back("round", gen_.Pick(rounds_));
     } else {
       f.insert(f.end(),
-               {{"kind", "retract"}, {"retracts", "e" + std::to_string(Int(0, next_ - 2))}});
+               {{"kind", "retract"}, {"retracts", "e" + std::to_string(gen_.Int(0, next_ - 2))}});
     }
     return f;
   }
@@ -433,7 +415,7 @@ class History {
     if (e.ok()) (void)ledger.Append(*e);  // the ledger refuses some: they leave no trace
   }
 
-  std::mt19937_64 rng_;
+  test::RandomText gen_;
   int next_ = 0;
   std::vector<std::string> commitments_;
   std::vector<std::string> currencies_;
