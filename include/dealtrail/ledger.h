@@ -49,6 +49,10 @@ struct ImportOptions {
   // Parse the input on a second thread, ahead of the writer. Off for input
   // typed at a terminal: an error there should not wait for the end of input.
   bool read_ahead = true;
+  // The input's size in bytes, when known (a file). With it, an import into
+  // a ledger without events builds the replay checkpoints as it goes, on a
+  // second thread, rather than replaying the ledger again afterwards.
+  std::int64_t input_bytes = 0;
   // Called now and then with the events read so far.
   std::function<void(std::int64_t events, std::int64_t bytes)> progress;
 };

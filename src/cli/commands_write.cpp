@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iomanip>
 #include <map>
@@ -259,6 +260,11 @@ void AddImport(CLI::App& app, Context& ctx) {
     ImportOptions options;
     options.dry_run = args->dry_run;
     options.read_ahead = !(args->file == "-" && ctx.env.stdin_is_terminal);
+    if (file.is_open()) {
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(args->file, ec);
+      if (!ec) options.input_bytes = static_cast<std::int64_t>(size);
+    }
     if (ctx.env.stderr_is_terminal) {
       options.progress = [&ctx](std::int64_t events, std::int64_t bytes) {
         ctx.err << "\rimporting: " << events << " events, " << bytes / (1 << 20) << " MiB read"

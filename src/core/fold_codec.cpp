@@ -50,6 +50,7 @@ class Writer {
     Day(r.published.value_or(date::sys_days{}));
     I64(r.seq);
   }
+  void Reserve(std::size_t n) { out_.reserve(n); }
   std::string Take() { return std::move(out_); }
 
  private:
@@ -160,6 +161,14 @@ class Reader {
 std::string Fold::Serialize() const {
   const State& s = *state_;
   Writer w;
+  // Sized up front: a checkpoint of a large ledger runs to tens of
+  // megabytes, and growing it by doubling copies it over and over.
+  constexpr std::size_t kCommitmentBytes = 96;
+  std::size_t text_bytes = 0;
+  for (std::size_t i = 1; i < s.names.size(); ++i) {
+    text_bytes += 4 + s.names.View(static_cast<fold::Sym>(i)).size();
+  }
+  w.Reserve(64 + text_bytes + s.commitments.size() * kCommitmentBytes);
   for (char c : kMagic) w.U8(static_cast<std::uint8_t>(c));
   w.Day(s.default_as_of);
   w.I64(s.applied);

@@ -68,17 +68,40 @@ Status ReplayKnownNow(sqlite3* db, Timestamp now, Fold& fold, Fn&& at_boundary) 
 
 }  // namespace
 
-Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every) {
+CheckpointStore::CheckpointStore(sqlite3* db)
+    : db_(db),
+      insert_(Prepare(db,
+                      "INSERT INTO replay_checkpoints (through_date, through_seq, "
+                      "recorded_through, events, state) VALUES (?1, ?2, ?3, ?4, ?5)")) {}
+
+void CheckpointStore::Put(date::sys_days through, std::int64_t through_seq,
+                          const std::string& recorded_through, std::int64_t events,
+                          std::string_view state) {
+  sqlite3_stmt* s = insert_.get();
+  sqlite3_reset(s);
+  BindText(s, 1, FormatDay(through));
+  sqlite3_bind_int64(s, 2, through_seq);
+  BindText(s, 3, recorded_through);
+  sqlite3_bind_int64(s, 4, events);
+  // Tens of megabytes on a large ledger: SQLite reads them in place.
+  sqlite3_bind_blob64(s, 5, state.data(), state.size(), SQLITE_STATIC);
+  Step(db_, s);
+  sqlite3_bind_null(s, 5);  // before `state` goes
+}
+
+void ClearCheckpoints(sqlite3* db) {
   Stmt clear = Prepare(db, "DELETE FROM replay_checkpoints");
   Step(db, clear.get());
+}
+
+Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every) {
+  ClearCheckpoints(db);
   const Head head = ReadHead(db);
   if (head.seq == 0) return std::int64_t{0};
   auto known = ParseTimestamp(head.recorded_at);
   if (!known.ok()) return known.status();
 
-  Stmt insert = Prepare(db,
-                        "INSERT INTO replay_checkpoints (through_date, through_seq, "
-                        "recorded_through, events, state) VALUES (?1, ?2, ?3, ?4, ?5)");
+  CheckpointStore store(db);
   std::int64_t written = 0;
   std::int64_t at_last = 0;
   Fold fold;
@@ -87,14 +110,7 @@ Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every) {
       [&](date::sys_days day, std::optional<date::sys_days>, const Fold& f) -> Status {
         if (f.events_applied() - at_last < every) return {};
         at_last = f.events_applied();
-        const std::string state = f.Serialize();
-        sqlite3_reset(insert.get());
-        BindText(insert.get(), 1, FormatDay(day));
-        sqlite3_bind_int64(insert.get(), 2, head.seq);
-        BindText(insert.get(), 3, head.recorded_at);
-        sqlite3_bind_int64(insert.get(), 4, f.events_applied());
-        sqlite3_bind_blob64(insert.get(), 5, state.data(), state.size(), SQLITE_TRANSIENT);
-        Step(db, insert.get());
+        store.Put(day, head.seq, head.recorded_at, f.events_applied(), f.Serialize());
         ++written;
         return {};
       });

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "dealtrail/replay.h"
+#include "storage/checkpoint_builder.h"
 #include "storage/raw_statement.h"
 
 namespace dealtrail::storage {
@@ -21,6 +22,25 @@ namespace dealtrail::storage {
 // after each `every` events in effective order (at a day boundary). Call
 // inside a write transaction. Returns how many were written.
 Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every);
+
+// Stores checkpoints one by one (a prepared insert). Call inside a write
+// transaction.
+class CheckpointStore {
+ public:
+  explicit CheckpointStore(sqlite3* db);
+  void Put(date::sys_days through, std::int64_t through_seq, const std::string& recorded_through,
+           std::int64_t events, std::string_view state);
+  void Put(const BuiltCheckpoint& c) {
+    Put(c.through, c.through_seq, c.recorded_through, c.events, c.state);
+  }
+
+ private:
+  sqlite3* db_;
+  Stmt insert_;
+};
+
+// Deletes every checkpoint.
+void ClearCheckpoints(sqlite3* db);
 
 // The checkpoint a replay as of `as_of`, as known at `known_at`, can start
 // from: the latest on or before as_of whose knowledge is no later than

@@ -123,12 +123,31 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     auto tx = storage::BeginWrite(*impl_);
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
     if (!writer.ok()) return writer.status();
+    sqlite3* db = impl_->db->getHandle();
     ImportSummary summary;
     // The input is parsed on a second thread, ahead of the checks and
     // inserts here (or on this one, when asked: a terminal being typed into).
     std::optional<ReadAhead> ahead;
     if (options.read_ahead) ahead.emplace(reader);
+    // Into a ledger without events, the replay checkpoints are built as the
+    // events go in, on another thread; they are stored once the import is
+    // large enough to have them.
+    std::optional<storage::CheckpointBuilder> builder;
+    if ((*writer)->started_empty() && options.input_bytes > 0 && !options.dry_run) {
+      builder.emplace(options.input_bytes);
+    }
+    std::optional<storage::CheckpointStore> store;
+    std::vector<storage::BuiltCheckpoint> held;  // made before the import was large enough
+    auto store_ready = [&](std::vector<storage::BuiltCheckpoint> ready) {
+      for (auto& c : ready) held.push_back(std::move(c));
+      if (summary.added < kCheckpointAfterImport || held.empty()) return;
+      if (!store) store.emplace(db);
+      for (const auto& c : held) store->Put(c);
+      summary.checkpoints += static_cast<std::int64_t>(held.size());
+      held.clear();
+    };
     ReadAhead::Item item;
+    Event added_event;
     while (true) {
       Result<bool> more = ahead ? ahead->Next(&item) : reader.Next(&item.event);
       if (!more.ok()) return more.status();
@@ -138,7 +157,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         item.bytes = reader.bytes_read();
       }
       ++summary.read;
-      auto added = (*writer)->Add(std::move(item.event), {});
+      auto added = (*writer)->Add(std::move(item.event), {}, builder ? &added_event : nullptr);
       if (!added.ok()) {
         return added.status().At(reader.name() + ":" + std::to_string(item.line));
       }
@@ -148,22 +167,37 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         ++summary.added;
         if (summary.first_seq == 0) summary.first_seq = added->seq;
         summary.last_seq = added->seq;
+        if (builder) builder->Add(std::move(added_event), item.bytes);
       }
       if (options.progress && summary.read % kProgressEvery == 0) {
         options.progress(summary.read, item.bytes);
       }
+      if (builder && summary.read % kProgressEvery == 0) store_ready(builder->TakeReady());
       item.event = Event{};
     }
     ahead.reset();  // the reader is this thread's again
     if (options.progress) options.progress(summary.read, reader.bytes_read());
     DEALTRAIL_RETURN_IF_ERROR((*writer)->Finish());
     if (options.dry_run) return summary;
+    bool built = false;
+    if (builder) {
+      std::vector<storage::BuiltCheckpoint> rest;
+      if (builder->Finish(&rest)) {
+        store_ready(std::move(rest));
+        built = summary.added >= kCheckpointAfterImport;
+      }
+      builder.reset();
+      if (!built && summary.checkpoints > 0) {  // not the ones a rebuild makes
+        storage::ClearCheckpoints(db);
+        summary.checkpoints = 0;
+      }
+    }
     tx->commit();
     tx.reset();
-    if (summary.added >= kCheckpointAfterImport) {
-      auto built = RebuildCheckpoints();
-      if (!built.ok()) return built.status();
-      summary.checkpoints = *built;
+    if (!built && summary.added >= kCheckpointAfterImport) {
+      auto rebuilt = RebuildCheckpoints();
+      if (!rebuilt.ok()) return rebuilt.status();
+      summary.checkpoints = *rebuilt;
     }
     return summary;
   } catch (const std::exception& e) {

@@ -14,7 +14,7 @@ namespace dealtrail::storage {
 namespace {
 
 const date::sys_days kEndOfTime = date::sys_days(date::year{9999} / 12 / 31);
-constexpr std::size_t kMaxCachedHistories = 200'000;
+constexpr std::size_t kMaxCachedHistories = 1'000'000;
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
@@ -40,17 +40,67 @@ Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp no
     }
     w->head_recorded_ = *recorded;
   }
+  w->started_empty_ = w->head_seq_ == 0;
   return w;
 }
 
-Result<AppendResult> Writer::Add(Event e, const AppendOptions& options) {
+std::uint64_t Writer::Fingerprints::Of(std::string_view name) {
+  const std::uint64_t h = std::hash<std::string_view>{}(name);
+  return h == 0 ? 1 : h;
+}
+
+void Writer::Fingerprints::Add(std::string_view name) {
+  if ((size_ + 1) * 2 > slots_.size()) {  // at most half full
+    std::vector<std::uint64_t> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
+    size_ = 0;
+    for (std::uint64_t f : old) {
+      if (f == 0) continue;
+      std::size_t i = f & (slots_.size() - 1);
+      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = f;
+      ++size_;
+    }
+  }
+  const std::uint64_t f = Of(name);
+  std::size_t i = f & (slots_.size() - 1);
+  while (slots_[i] != 0) {
+    if (slots_[i] == f) return;
+    i = (i + 1) & (slots_.size() - 1);
+  }
+  slots_[i] = f;
+  ++size_;
+}
+
+bool Writer::Fingerprints::MayHold(std::string_view name) const {
+  if (slots_.empty()) return false;
+  const std::uint64_t f = Of(name);
+  for (std::size_t i = f & (slots_.size() - 1); slots_[i] != 0; i = (i + 1) & (slots_.size() - 1)) {
+    if (slots_[i] == f) return true;
+  }
+  return false;
+}
+
+bool Writer::MayHoldEvent(std::string_view id) const {
+  return !started_empty_ || added_events_.MayHold(id);
+}
+
+bool Writer::MayHoldCommitment(std::string_view id) const {
+  return !started_empty_ || added_commitments_.MayHold(id);
+}
+
+bool Writer::MayHoldRound(std::string_view id) const {
+  return !started_empty_ || added_rounds_.MayHold(id);
+}
+
+Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* added) {
   DEALTRAIL_RETURN_IF_ERROR(ValidateShape(e));
   DEALTRAIL_RETURN_IF_ERROR(Resolve(e));
   if (e.id.empty()) e.id = DerivedEventId(e);
 
   find_id_.reset();
   find_id_.bind(1, e.id);
-  if (find_id_.executeStep()) {
+  if (MayHoldEvent(e.id) && find_id_.executeStep()) {
     auto stored = EventFromRow(find_id_);
     if (!stored.ok()) return stored.status();
     const std::string diff = FirstDifference(*stored, e);
@@ -73,7 +123,9 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options) {
   }
   DEALTRAIL_RETURN_IF_ERROR(Insert(e));
   Remember(e);
-  return AppendResult{e.seq, e.id, e.hash, false};
+  AppendResult result{e.seq, e.id, e.hash, false};
+  if (added != nullptr) *added = std::move(e);
+  return result;
 }
 
 Result<PartyDirectory*> Writer::Parties() {
@@ -301,6 +353,7 @@ Status Writer::CheckRound(const Event& e) {
 }
 
 std::optional<Writer::Target> Writer::FindTarget(const std::string& event_id) {
+  if (!MayHoldEvent(event_id)) return std::nullopt;
   if (!find_target_) {
     find_target_.emplace(db_,
                          "SELECT seq, kind, commitment_id, round_id, effective_date FROM events "
@@ -430,7 +483,11 @@ Status Writer::Insert(Event& e) {
   } else if (!IsPartyKind(e.kind)) {
     changes = e.date.first();
   }
-  if (changes && (!stale_from_ || *changes < *stale_from_)) stale_from_ = changes;
+  // A ledger that started without events has no checkpoints to go stale
+  // (an import builds its own as it goes).
+  if (changes && !started_empty_ && (!stale_from_ || *changes < *stale_from_)) {
+    stale_from_ = changes;
+  }
   return {};
 }
 
@@ -441,6 +498,11 @@ Status Writer::Finish() {
 }
 
 void Writer::Remember(const Event& e) {
+  if (started_empty_) {
+    added_events_.Add(e.id);
+    if (!e.commitment.empty()) added_commitments_.Add(e.commitment);
+    if (!e.round.empty()) added_rounds_.Add(e.round);
+  }
   if (parties_) {
     if (e.kind == EventKind::kPartyAdd) {
       parties_->AddParty(e.party, e.name);
@@ -529,7 +591,8 @@ Result<std::optional<fold::CommitmentState>> Writer::CommitmentUpTo(const std::s
   q.bind(":id", id);
   q.bind(":at", FormatDay(at));
   std::optional<fold::CommitmentState> state;
-  while (q.executeStep()) {
+  const bool stored = MayHoldCommitment(id);
+  while (stored && q.executeStep()) {
     auto e = EventFromRow(q);
     if (!e.ok()) return e.status();
     if (!skip_id.empty() && e->id == skip_id) continue;
@@ -558,7 +621,8 @@ Result<std::optional<fold::RoundState>> Writer::RoundUpTo(const std::string& id,
   q.bind(":id", id);
   q.bind(":at", FormatDay(at));
   std::optional<fold::RoundState> state;
-  while (q.executeStep()) {
+  const bool stored = MayHoldRound(id);
+  while (stored && q.executeStep()) {
     auto e = EventFromRow(q);
     if (!e.ok()) return e.status();
     Step(state, *e);
@@ -576,7 +640,7 @@ Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by
   has_opening_->reset();
   has_opening_->bind(":id", commitment);
   has_opening_->bind(":by", FormatDay(by));
-  return has_opening_->executeStep();
+  return MayHoldCommitment(commitment) && has_opening_->executeStep();
 }
 
 Result<Writer::CommitmentHistory*> Writer::LoadCommitment(const std::string& id) {
@@ -604,7 +668,7 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
   latest.reset();
   latest.bind(1, id);
   date::sys_days last_day{};
-  if (latest.executeStep() && !latest.getColumn(0).isNull()) {
+  if (MayHoldRound(id) && latest.executeStep() && !latest.getColumn(0).isNull()) {
     auto d = ParseDay(latest.getColumn(0).getString());
     if (d.ok()) last_day = *d;
   }

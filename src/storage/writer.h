@@ -9,7 +9,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -32,7 +34,13 @@ class Writer {
   // Validates `event` against the ledger and appends it (or finds it already
   // recorded). On failure nothing of this event is written; the caller
   // decides whether to roll the transaction back.
-  Result<AppendResult> Add(Event event, const AppendOptions& options);
+  // With `added`, an event that was added is moved there as stored (its
+  // seq, ids, recording time and hash filled in).
+  Result<AppendResult> Add(Event event, const AppendOptions& options, Event* added = nullptr);
+
+  // Whether the ledger had no events when the writer started (so neither
+  // replay checkpoints).
+  bool started_empty() const { return started_empty_; }
 
   // Work left for the end of the transaction: deleting the replay
   // checkpoints the added events made stale. Call before committing.
@@ -50,7 +58,26 @@ class Writer {
     date::sys_days latest{};
   };
 
+  // A set of 64-bit fingerprints of names (event, commitment and round
+  // ids): "not in it" is certain, "in it" may be a collision.
+  class Fingerprints {
+   public:
+    void Add(std::string_view name);
+    bool MayHold(std::string_view name) const;
+
+   private:
+    static std::uint64_t Of(std::string_view name);
+    std::vector<std::uint64_t> slots_;  // open addressing; 0 is empty
+    std::size_t size_ = 0;
+  };
+
   Writer(SQLite::Database& db, Timestamp now);
+  // Whether the ledger may hold an event (a commitment's or round's events)
+  // with this id. A ledger that had no events when the writer started holds
+  // only what this writer added, so most answers need no query.
+  bool MayHoldEvent(std::string_view id) const;
+  bool MayHoldCommitment(std::string_view id) const;
+  bool MayHoldRound(std::string_view id) const;
   // The party directory, read when an event first names a party.
   Result<PartyDirectory*> Parties();
 
@@ -97,6 +124,8 @@ class Writer {
   std::optional<PartyDirectory> parties_;
   std::optional<date::sys_days> stale_from_;  // checkpoints from this day on are stale
   std::int64_t head_seq_ = 0;
+  bool started_empty_ = false;
+  Fingerprints added_events_, added_commitments_, added_rounds_;
   std::string head_hash_;
   Timestamp head_recorded_{};
   fold::Interner names_;

@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <unordered_set>
@@ -66,12 +67,23 @@ class LedgerTest : public testing::Test {
     ASSERT_TRUE(r.ok()) << r.status().ToString();
   }
 
-  Result<ImportSummary> ImportText(const std::string& text, bool dry_run = false) {
+  // `sized`: tell the import the input's size, as the CLI does for a file.
+  Result<ImportSummary> ImportText(const std::string& text, bool dry_run = false,
+                                   bool sized = false) {
     std::istringstream in(text);
     auto reader = MakeJsonlReader(in, "events.jsonl");
     ImportOptions options;
     options.dry_run = dry_run;
+    if (sized) options.input_bytes = static_cast<std::int64_t>(text.size());
     return ledger_->Import(*reader, options);
+  }
+
+  std::vector<std::int64_t> CheckpointSeqs() {
+    SQLite::Database db(path_);
+    SQLite::Statement q(db, "SELECT through_seq FROM replay_checkpoints ORDER BY through_date");
+    std::vector<std::int64_t> seqs;
+    while (q.executeStep()) seqs.push_back(q.getColumn(0).getInt64());
+    return seqs;
   }
 
   // Closes the ledger (SQLite checkpoints its WAL into the file) and opens it
@@ -303,6 +315,131 @@ TEST_F(LedgerTest, ReimportingIsANoOpAndAChangedEventIsAConflict) {
   EXPECT_EQ(changed.status().code(), StatusCode::kConflict);
   EXPECT_EQ(changed.status().field(), "amount");
   EXPECT_EQ(changed.status().where(), "events.jsonl:1");
+}
+
+// Into a ledger without events, an import knows what the ledger holds from
+// its own events: lookups it can answer so must answer as the ledger would.
+TEST_F(LedgerTest, AnImportIntoAnEmptyLedgerChecksAgainstItsOwnEvents) {
+  const std::string parties =
+      R"({"kind":"party-add","date":"2024-01-01","party":"nvidia","name":"Nvidia"})"
+      "\n"
+      R"({"kind":"party-add","date":"2024-01-01","party":"openai","name":"OpenAI"})"
+      "\n";
+  const std::string open_a =
+      R"({"id":"o1","kind":"open","date":"2025-09-22","commitment":"a","commitment_kind":"pledge","from":"nvidia","to":"openai","amount":"$1B"})"
+      "\n";
+  struct Case {
+    std::string lines;
+    StatusCode code;
+    std::string field;
+  };
+  const std::vector<Case> refused = {
+      {open_a +
+           R"({"id":"o1","kind":"open","date":"2025-09-22","commitment":"a","commitment_kind":"pledge","from":"nvidia","to":"openai","amount":"$2B"})"
+           "\n",
+       StatusCode::kConflict, "amount"},
+      {R"({"id":"x","kind":"retract","date":"2025-09-23","retracts":"nothing"})"
+       "\n",
+       StatusCode::kNotFound, "retracts"},
+      {R"({"kind":"fund","date":"2025-09-23","commitment":"never","amount":"$1B"})"
+       "\n",
+       StatusCode::kNotFound, "commitment"},
+      {open_a + R"({"kind":"supersede","date":"2025-09-23","commitment":"a","by":"never"})"
+                "\n",
+       StatusCode::kNotFound, "by"},
+  };
+  for (const Case& c : refused) {
+    auto r = ImportText(parties + c.lines);
+    ASSERT_FALSE(r.ok()) << c.lines;
+    EXPECT_EQ(r.status().code(), c.code) << c.lines << r.status().ToString();
+    EXPECT_EQ(r.status().field(), c.field) << c.lines << r.status().ToString();
+    EXPECT_EQ(EventCount(), 0) << "a refused import left events";
+  }
+
+  auto r = ImportText(
+      parties + open_a + open_a +
+      R"({"id":"f1","kind":"fund","date":"2025-09-23","commitment":"a","amount":"$0.5B"})"
+      "\n"
+      R"({"id":"r1","kind":"retract","date":"2025-09-24","retracts":"f1"})"
+      "\n"
+      R"({"id":"o2","kind":"open","date":"2025-09-25","commitment":"b","commitment_kind":"equity","from":"nvidia","to":"openai","amount":"$3B"})"
+      "\n"
+      R"({"id":"s1","kind":"supersede","date":"2025-09-26","commitment":"a","by":"b"})"
+      "\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 7);
+  EXPECT_EQ(r->already_present, 1);
+  ReplayQuery q;
+  q.as_of = date::sys_days(date::year{2025} / 10 / 1);
+  auto positions = ledger_->Replay(q);
+  ASSERT_TRUE(positions.ok()) << positions.status().ToString();
+  ASSERT_EQ(positions->commitments.size(), 2u);
+  const CommitmentPosition& a = positions->commitments[0];
+  EXPECT_EQ(a.id, "a");
+  EXPECT_EQ(a.status, CommitmentStatus::kSuperseded);
+  EXPECT_EQ(a.funded.low, 0) << "the retracted funding still counts";
+}
+
+// A large import into an empty ledger builds its replay checkpoints as the
+// events go in (each made when the events read then were all it needed:
+// through_seq short of the last event); one whose events it cannot fold in
+// order falls back to a rebuild afterwards (through_seq the last event).
+// Both must equal a fresh replay (verify).
+TEST_F(LedgerTest, ALargeImportBuildsItsCheckpointsAsItGoes) {
+  constexpr int kEvents = static_cast<int>(kCheckpointAfterImport);
+  std::string text;
+  text.reserve(static_cast<std::size_t>(kEvents) * 170);
+  text += R"({"kind":"party-add","date":"2000-01-01","party":"p1","name":"P1"})"
+          "\n"
+          R"({"kind":"party-add","date":"2000-01-01","party":"p2","name":"P2"})"
+          "\n";
+  const date::sys_days start = date::sys_days(date::year{2000} / 1 / 1);
+  auto day = [&](int i) { return FormatDay(start + date::days{i / 50}); };
+  for (int i = 0; i < kEvents; ++i) {
+    const std::string c = "c" + std::to_string(i / 2);
+    if (i % 2 == 0) {
+      text += R"({"id":"e)" + std::to_string(i) + R"(","kind":"open","date":")" + day(i) +
+              R"(","commitment":")" + c +
+              R"(","commitment_kind":"pledge","from":"p1","to":"p2","amount":"$1000"})"
+              "\n";
+    } else if (i % 20 == 19) {  // a recent mistake, retracted
+      text += R"({"kind":"retract","date":")" + day(i) + R"(","retracts":"e)" +
+              std::to_string(i - 1) +
+              R"("})"
+              "\n";
+    } else {
+      text += R"({"kind":"fund","date":")" + day(i) + R"(","commitment":")" + c +
+              R"(","amount":"$10"})"
+              "\n";
+    }
+  }
+  auto r = ImportText(text, /*dry_run=*/false, /*sized=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->checkpoints, 0);
+  std::vector<std::int64_t> seqs = CheckpointSeqs();
+  ASSERT_EQ(seqs.size(), static_cast<std::size_t>(r->checkpoints));
+  EXPECT_LT(seqs.front(), r->last_seq) << "built afterwards, not along the way";
+  auto verified = ledger_->Verify();
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok()) << verified->problems.front();
+
+  // The same, with one event dated back before everything folded.
+  ledger_.reset();
+  std::filesystem::remove(path_);
+  auto created = Ledger::Create(path_, FixedClock(kNow));
+  ASSERT_TRUE(created.ok());
+  ledger_.emplace(std::move(created).value());
+  text += R"({"kind":"fund","date":"2000-01-02","commitment":"c0","amount":"$10"})"
+          "\n";
+  r = ImportText(text, /*dry_run=*/false, /*sized=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->checkpoints, 0);
+  seqs = CheckpointSeqs();
+  ASSERT_FALSE(seqs.empty());
+  EXPECT_EQ(seqs.front(), r->last_seq) << "not rebuilt afterwards";
+  verified = ledger_->Verify();
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok()) << verified->problems.front();
 }
 
 TEST_F(LedgerTest, DryRunWritesNothing) {

@@ -10,9 +10,14 @@
 #include <cstdlib>
 #include <random>
 
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Transaction.h>
+
 #include "dealtrail/ledger.h"
 #include "random_text.h"
 #include "reference_fold.h"
+#include "storage/checkpoint_builder.h"
+#include "storage/checkpoints.h"
 #include "test_support.h"
 
 namespace dealtrail {
@@ -257,6 +262,124 @@ TEST(ReplayProperty, HistoriesCoverEveryKindOfEvent) {
   }
   EXPECT_GE(back_dated, 100);
   EXPECT_GE(partial, 100);
+}
+
+// What an import into an empty ledger does: its events, as they are added,
+// go through a CheckpointBuilder. Each history here runs mostly forward in
+// time with some events a few days back, and retractions of earlier events;
+// a small settling window cannot absorb all of that (the builder then gives
+// up, and the import rebuilds instead), a large one can. Whatever the
+// builder makes, stored, must equal a fresh replay to its day (verify
+// checks it byte for byte), and replays that start from it, as known at any
+// time from then on, must equal replays that do not.
+struct Built {
+  bool whole = false;   // the builder kept up to the end
+  int checkpoints = 0;  // stored
+};
+
+Built BuildAlong(std::uint64_t seed) {
+  SCOPED_TRACE("seed " + std::to_string(seed));
+  HistoryGenerator gen(seed);
+  test::TempDir dir;
+  const std::string path = dir.File("built.db");
+  test::SteppingClock clock(test::At("2024-01-01T00:00:00Z"));
+  auto ledger = Ledger::Create(path, clock.clock());
+  EXPECT_TRUE(ledger.ok());
+  if (!ledger.ok()) return {};
+  for (int p = 0; p < 5; ++p) {
+    auto e = test::MakeEvent({{"kind", "party-add"},
+                              {"date", "2024-01-01"},
+                              {"party", "p" + std::to_string(p)},
+                              {"name", "Party " + std::to_string(p)}});
+    EXPECT_TRUE(ledger->Append(*e).ok());
+  }
+  const date::sys_days start = date::sys_days(date::year{2024} / 1 / 1);
+  const int steps = gen.Int(20, 120);
+  for (int i = 0; i < steps; ++i) {
+    clock.Advance(std::chrono::hours(gen.Int(1, 72)));
+    RawEvent raw;
+    raw.fields = gen.Next();
+    const int back = gen.Chance(85) ? 0 : gen.Int(1, 4);
+    for (auto& [name, value] : raw.fields) {
+      if (name == "date") {
+        value = gen.DateText(date::year_month_day{start + date::days{std::max(0, i / 2 - back)}});
+      }
+    }
+    auto e = EventFromRaw(raw);
+    if (e.ok()) (void)ledger->Append(*e);
+  }
+  std::vector<Event> all;
+  EXPECT_TRUE(ledger
+                  ->ForEachEvent([&](const Event& e) {
+                    all.push_back(e);
+                    return Status{};
+                  })
+                  .ok());
+
+  static const std::vector<std::size_t> kWindows = {1, 2, 8, 64, 4096};
+  const std::size_t window = gen.Pick(kWindows);
+  const std::int64_t input_bytes = static_cast<std::int64_t>(all.size()) * 100;
+  std::vector<storage::BuiltCheckpoint> built;
+  bool whole = false;
+  {
+    storage::CheckpointBuilder builder(input_bytes, window, gen.Int(1, 8));
+    std::int64_t bytes = 0;
+    for (const Event& e : all) {
+      builder.Add(e, bytes += 100);
+      if (gen.Chance(10)) {
+        for (auto& c : builder.TakeReady()) built.push_back(std::move(c));
+      }
+    }
+    std::vector<storage::BuiltCheckpoint> rest;
+    whole = builder.Finish(&rest);
+    for (auto& c : rest) built.push_back(std::move(c));
+  }
+  if (!whole) return {};
+  for (std::size_t i = 1; i < built.size(); ++i) {
+    EXPECT_LT(built[i - 1].through, built[i].through);
+    EXPECT_LT(built[i - 1].events, built[i].events);
+  }
+  {
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    SQLite::Transaction tx(db);
+    storage::ClearCheckpoints(db.getHandle());
+    storage::CheckpointStore store(db.getHandle());
+    for (const auto& c : built) store.Put(c);
+    tx.commit();
+  }
+  auto verified = ledger->Verify();
+  EXPECT_TRUE(verified.ok() && verified->ok())
+      << (verified.ok() && !verified->ok() ? verified->problems.front() : "");
+  for (int point = 0; point < 6; ++point) {
+    const date::sys_days as_of = start + date::days{gen.Int(0, steps / 2 + 5)};
+    const Timestamp known_at =
+        point % 2 == 0 ? clock.now()
+                       : all[static_cast<std::size_t>(gen.Int(0, static_cast<int>(all.size()) - 1))]
+                             .recorded_at;
+    auto with = ledger->Replay(ReplayQuery{as_of, known_at, {}, /*use_checkpoints=*/true});
+    auto without = ledger->Replay(ReplayQuery{as_of, known_at, {}, /*use_checkpoints=*/false});
+    EXPECT_TRUE(with.ok() && without.ok());
+    if (!with.ok() || !without.ok()) break;
+    EXPECT_TRUE(*with == *without)
+        << "as_of " << FormatDay(as_of) << " known_at " << FormatTimestamp(known_at);
+  }
+  return {true, static_cast<int>(built.size())};
+}
+
+TEST(ReplayProperty, CheckpointsBuiltAlongAnImportEqualAReplay) {
+  const int histories = EnvInt("DEALTRAIL_PROPERTY_HISTORIES", 1000) / 10;
+  int whole = 0;
+  int broken = 0;
+  int several = 0;
+  for (int seed = 1; seed <= histories && !HasFailure(); ++seed) {
+    const Built b = BuildAlong(static_cast<std::uint64_t>(seed));
+    b.whole ? ++whole : ++broken;
+    if (b.checkpoints >= 2) ++several;
+  }
+  // Both outcomes, and checkpoints made along the way, must be exercised.
+  EXPECT_GE(whole, histories / 10);
+  EXPECT_GE(broken, histories / 10);
+  EXPECT_GE(several, histories / 20);
 }
 
 }  // namespace
