@@ -123,10 +123,16 @@ def read_size(folder, n):
                               peak_kib=max(peaks) if peaks else None)
     inserts = read_text(os.path.join(folder, "sqlite-insert.txt"))
     if inserts:
-        rates = [float(m) for m in re.findall(r"events_per_second ([0-9.]+)", inserts)]
-        secs = [float(m) for m in re.findall(r"seconds ([0-9.]+)", inserts)]
+        # Through the close (the WAL copied into the file, as the import's
+        # process does before it exits), and to the COMMIT alone.
+        def figures(key):
+            return [float(m) for m in re.findall(r"(?<![a-z_])" + key + r" ([0-9.]+)", inserts)]
+        rates, secs = figures("events_per_second"), figures("seconds")
+        commit_rates = figures("commit_events_per_second")
         size["sqlite_insert"] = {"events_per_second": statistics.median(rates),
-                                 "seconds": statistics.median(secs), "runs": len(rates)}
+                                 "seconds": statistics.median(secs), "runs": len(rates),
+                                 "commit_events_per_second":
+                                     statistics.median(commit_rates) if commit_rates else None}
 
     rec = hyperfine_results(os.path.join(folder, "record.json")).get("dealtrail record")
     if rec:
@@ -262,9 +268,12 @@ def targets(sizes):
     imp, ins = s.get("import"), s.get("sqlite_insert")
     if imp and ins:
         share = imp["events_per_second"] / ins["events_per_second"]
+        to_commit = ins.get("commit_events_per_second")
         add("import ≥ 60% of the raw SQLite bulk-insert rate", f"{share:.0%}", share >= 0.6,
             f"import {imp['events_per_second']:,.0f} events/s, raw insert "
-            f"{ins['events_per_second']:,.0f} events/s")
+            f"{ins['events_per_second']:,.0f} events/s through its close"
+            + (f" ({imp['events_per_second'] / to_commit:.0%} of its "
+               f"{to_commit:,.0f} events/s to the COMMIT alone)" if to_commit else ""))
     rec, dur = s.get("record"), s.get("durable_insert")
     if rec and dur:
         extra = rec["median"] * 1000 - dur["median_ms"]
@@ -385,7 +394,9 @@ def write_table(sizes):
         cells = [f"{n:,}",
                  f"{fmt_s(imp['median'])}, {imp['events_per_second']:,.0f} events/s, "
                  f"{fmt_kib(imp.get('peak_kib'))}" if imp else "—",
-                 f"{ins['events_per_second']:,.0f} events/s" if ins else "—",
+                 f"{ins['events_per_second']:,.0f} events/s"
+                 + (f" ({ins['commit_events_per_second']:,.0f} to the COMMIT)"
+                    if ins.get("commit_events_per_second") else "") if ins else "—",
                  f"{imp['events_per_second'] / ins['events_per_second']:.0%}"
                  if imp and ins else "—",
                  fmt_timed(s.get("record")),
