@@ -2,6 +2,7 @@
 #include "storage/checkpoint_builder.h"
 
 #include <algorithm>
+#include <exception>
 #include <iterator>
 #include <utility>
 
@@ -65,9 +66,13 @@ void CheckpointBuilder::Run() {
       queue_.pop_front();
       changed_.notify_all();
     }
-    for (Pending& p : batch) {
-      Take(std::move(p));
-      if (broken_) break;
+    try {
+      for (Pending& p : batch) {
+        Take(std::move(p));
+        if (broken_) break;
+      }
+    } catch (const std::exception&) {  // out of memory: the import rebuilds instead
+      broken_ = true;
     }
   }
   // The end of the input: fold what the window holds, and the last day.
@@ -77,8 +82,12 @@ void CheckpointBuilder::Run() {
     ended = ended_ && !stop_ && queue_.empty();
   }
   if (ended && !broken_) {
-    while (!window_.empty() && !broken_) FoldOldest();
-    if (day_ && !broken_) Boundary(*day_);
+    try {
+      while (!window_.empty() && !broken_) FoldOldest();
+      if (day_ && !broken_) Boundary(*day_);
+    } catch (const std::exception&) {
+      broken_ = true;
+    }
   }
   std::lock_guard lock(mu_);
   failed_ = broken_;

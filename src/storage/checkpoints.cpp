@@ -159,8 +159,14 @@ Result<std::vector<std::string>> CheckCheckpoints(sqlite3* db, Timestamp now) {
     auto day = ParseDay(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0)));
     const auto* blob = static_cast<const char*>(sqlite3_column_blob(q.get(), 1));
     if (!day.ok()) return std::vector<std::string>{"a replay checkpoint has a bad date"};
-    stored.push_back(
-        {*day, std::string(blob, static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 1)))});
+    std::string state(blob, static_cast<std::size_t>(sqlite3_column_bytes(q.get(), 1)));
+    // A checkpoint of an older format is compared in today's: decoded and
+    // written again (one that does not decode differs from anything).
+    if (state.compare(0, 4, "DTF1") == 0) {
+      auto fold = Fold::Deserialize(state);
+      state = fold.ok() ? fold->Serialize() : std::string();
+    }
+    stored.push_back({*day, std::move(state)});
   }
   std::vector<std::string> problems;
   if (stored.empty()) return problems;

@@ -442,6 +442,40 @@ TEST_F(LedgerTest, ALargeImportBuildsItsCheckpointsAsItGoes) {
   EXPECT_TRUE(verified->ok()) << verified->problems.front();
 }
 
+// A ledger whose replay checkpoints were written in format 1 (fixed-width
+// integers; tests/storage/data/format1-checkpoints.db, the reference fixture
+// with a checkpoint after every event) replays from them as without them,
+// and verify compares them in today's format.
+TEST(LedgerCheckpointFormats, CheckpointsOfTheFirstFormatStillServe) {
+  TempDir dir;
+  const std::string path = dir.File("format1.db");
+  std::filesystem::copy_file(
+      std::string(DEALTRAIL_SOURCE_DIR) + "/tests/storage/data/format1-checkpoints.db", path);
+  {
+    SQLite::Database db(path);
+    EXPECT_EQ(db.execAndGet("SELECT count(*) FROM replay_checkpoints "
+                            "WHERE substr(state, 1, 4) = CAST('DTF1' AS BLOB)")
+                  .getInt(),
+              9);
+  }
+  auto ledger = Ledger::Open(path, FixedClock(test::At("2027-01-01T00:00:00Z")));
+  ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+  for (const char* day : {"2025-09-30", "2026-01-30", "2026-02-20", "2026-12-31"}) {
+    ReplayQuery with;
+    with.as_of = *ParseDay(day);
+    ReplayQuery without = with;
+    without.use_checkpoints = false;
+    auto a = ledger->Replay(with);
+    auto b = ledger->Replay(without);
+    ASSERT_TRUE(a.ok() && b.ok()) << day;
+    EXPECT_FALSE(b->commitments.empty()) << day;
+    EXPECT_TRUE(*a == *b) << day;
+  }
+  auto verified = ledger->Verify();
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok()) << verified->problems.front();
+}
+
 TEST_F(LedgerTest, DryRunWritesNothing) {
   AddParties();
   const std::string before = BytesAtRest();
