@@ -259,8 +259,8 @@ int Insert(const std::string& source_path, const std::string& dest_path) {
     return static_cast<std::int64_t>(static_cast<double>(events.rows()) / s);
   };
   std::cout << "events " << events.rows() << " seconds " << seconds << " events_per_second "
-            << rate(seconds) << " commit_seconds " << commit_seconds
-            << " commit_events_per_second " << rate(commit_seconds) << "\n";
+            << rate(seconds) << " commit_seconds " << commit_seconds << " commit_events_per_second "
+            << rate(commit_seconds) << "\n";
   return 0;
 }
 
