@@ -474,6 +474,9 @@ Status Writer::Insert(Event& e) {
   head_recorded_ = e.recorded_at;
 
   // Replay checkpoints dated on or after what this event changes are stale.
+  // A ledger that started without events has none to go stale (an import
+  // builds its own as it goes).
+  if (started_empty_) return {};
   std::optional<date::sys_days> changes;
   if (e.kind == EventKind::kRetract) {
     if (const std::optional<Target> target = FindTarget(e.retracts)) {
@@ -483,11 +486,7 @@ Status Writer::Insert(Event& e) {
   } else if (!IsPartyKind(e.kind)) {
     changes = e.date.first();
   }
-  // A ledger that started without events has no checkpoints to go stale
-  // (an import builds its own as it goes).
-  if (changes && !started_empty_ && (!stale_from_ || *changes < *stale_from_)) {
-    stale_from_ = changes;
-  }
+  if (changes && (!stale_from_ || *changes < *stale_from_)) stale_from_ = changes;
   return {};
 }
 

@@ -121,6 +121,29 @@ int EnvInt(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
+// The five parties every history's events name (p0 … p4).
+void AddParties(Ledger& ledger) {
+  for (int p = 0; p < 5; ++p) {
+    auto e = test::MakeEvent({{"kind", "party-add"},
+                              {"date", "2024-01-01"},
+                              {"party", "p" + std::to_string(p)},
+                              {"name", "Party " + std::to_string(p)}});
+    EXPECT_TRUE(e.ok() && ledger.Append(*e).ok());
+  }
+}
+
+// Every event of the ledger, in seq order.
+std::vector<Event> AllEvents(const Ledger& ledger) {
+  std::vector<Event> all;
+  EXPECT_TRUE(ledger
+                  .ForEachEvent([&](const Event& e) {
+                    all.push_back(e);
+                    return Status{};
+                  })
+                  .ok());
+  return all;
+}
+
 // Builds one random history and checks replay against the reference at
 // random points. Returns the number of comparisons made.
 int CheckSeed(std::uint64_t seed) {
@@ -131,13 +154,7 @@ int CheckSeed(std::uint64_t seed) {
   auto ledger = Ledger::Create(":memory:", clock.clock());
   EXPECT_TRUE(ledger.ok());
   if (!ledger.ok()) return 0;
-  for (int p = 0; p < 5; ++p) {
-    auto e = test::MakeEvent({{"kind", "party-add"},
-                              {"date", "2024-01-01"},
-                              {"party", "p" + std::to_string(p)},
-                              {"name", "Party " + std::to_string(p)}});
-    EXPECT_TRUE(ledger->Append(*e).ok());
-  }
+  AddParties(*ledger);
   const int steps = gen.Int(10, 60);
   for (int i = 0; i < steps; ++i) {
     clock.Advance(std::chrono::hours(gen.Int(1, 72)));
@@ -152,13 +169,7 @@ int CheckSeed(std::uint64_t seed) {
       EXPECT_TRUE(ledger->RebuildCheckpoints(gen.Int(1, 6)).ok());
     }
   }
-  std::vector<Event> all;
-  EXPECT_TRUE(ledger
-                  ->ForEachEvent([&](const Event& e) {
-                    all.push_back(e);
-                    return Status{};
-                  })
-                  .ok());
+  const std::vector<Event> all = AllEvents(*ledger);
 
   // Stored checkpoints must equal a fresh replay to their day (verify checks).
   auto verified = ledger->Verify();
@@ -230,14 +241,8 @@ TEST(ReplayProperty, HistoriesCoverEveryKindOfEvent) {
     test::SteppingClock clock(test::At("2024-01-01T00:00:00Z"));
     auto ledger = Ledger::Create(":memory:", clock.clock());
     ASSERT_TRUE(ledger.ok());
-    for (int p = 0; p < 5; ++p) {
-      ASSERT_TRUE(ledger
-                      ->Append(*test::MakeEvent({{"kind", "party-add"},
-                                                 {"date", "2024-01-01"},
-                                                 {"party", "p" + std::to_string(p)},
-                                                 {"name", "Party " + std::to_string(p)}}))
-                      .ok());
-    }
+    AddParties(*ledger);
+    if (HasFailure()) return;
     for (int i = 0; i < 60; ++i) {
       clock.Advance(std::chrono::hours(5));
       RawEvent raw;
@@ -286,13 +291,7 @@ Built BuildAlong(std::uint64_t seed) {
   auto ledger = Ledger::Create(path, clock.clock());
   EXPECT_TRUE(ledger.ok());
   if (!ledger.ok()) return {};
-  for (int p = 0; p < 5; ++p) {
-    auto e = test::MakeEvent({{"kind", "party-add"},
-                              {"date", "2024-01-01"},
-                              {"party", "p" + std::to_string(p)},
-                              {"name", "Party " + std::to_string(p)}});
-    EXPECT_TRUE(ledger->Append(*e).ok());
-  }
+  AddParties(*ledger);
   const date::sys_days start = date::sys_days(date::year{2024} / 1 / 1);
   const int steps = gen.Int(20, 120);
   for (int i = 0; i < steps; ++i) {
@@ -308,13 +307,7 @@ Built BuildAlong(std::uint64_t seed) {
     auto e = EventFromRaw(raw);
     if (e.ok()) (void)ledger->Append(*e);
   }
-  std::vector<Event> all;
-  EXPECT_TRUE(ledger
-                  ->ForEachEvent([&](const Event& e) {
-                    all.push_back(e);
-                    return Status{};
-                  })
-                  .ok());
+  const std::vector<Event> all = AllEvents(*ledger);
 
   static const std::vector<std::size_t> kWindows = {1, 2, 8, 64, 4096};
   const std::size_t window = gen.Pick(kWindows);
