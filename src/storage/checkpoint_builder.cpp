@@ -143,7 +143,7 @@ std::int64_t CheckpointBuilder::Spacing() const {
   const std::int64_t per_event =
       std::max<std::int64_t>(1, seen_bytes_ / std::max<std::int64_t>(1, seen_));
   const std::int64_t expected = std::max(seen_, input_bytes_ / per_event);
-  return std::max(min_spacing_, expected / 16);
+  return CheckpointSpacing(expected, min_spacing_);
 }
 
 void CheckpointBuilder::Boundary(date::sys_days day) {

@@ -26,17 +26,9 @@
 
 #include "dealtrail/event.h"
 #include "dealtrail/replay.h"
+#include "storage/checkpoints.h"
 
 namespace dealtrail::storage {
-
-// One checkpoint, ready to store.
-struct BuiltCheckpoint {
-  date::sys_days through{};
-  std::int64_t through_seq = 0;  // the last event added when it was made
-  std::string recorded_through;  // that event's recorded_at: good for knowledge from then on
-  std::int64_t events = 0;       // events folded into it
-  std::string state;             // Fold::Serialize()
-};
 
 class CheckpointBuilder {
  public:
@@ -47,7 +39,7 @@ class CheckpointBuilder {
   // each sixteenth of them (at least 10,000 events), as a rebuild spaces
   // them. `window` and `min_spacing`: other than the defaults in tests.
   explicit CheckpointBuilder(std::int64_t input_bytes, std::size_t window = kWindow,
-                             std::int64_t min_spacing = 10'000);
+                             std::int64_t min_spacing = kMinCheckpointSpacing);
   // Stops the thread and waits for it.
   ~CheckpointBuilder();
   CheckpointBuilder(const CheckpointBuilder&) = delete;

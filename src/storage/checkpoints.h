@@ -6,6 +6,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,15 +14,31 @@
 #include <vector>
 
 #include "dealtrail/replay.h"
-#include "storage/checkpoint_builder.h"
 #include "storage/raw_statement.h"
 
 namespace dealtrail::storage {
+
+// The default distance between checkpoints, in events folded: a sixteenth
+// of the ledger's `events`, at least `at_least`.
+inline constexpr std::int64_t kMinCheckpointSpacing = 10'000;
+inline std::int64_t CheckpointSpacing(std::int64_t events,
+                                      std::int64_t at_least = kMinCheckpointSpacing) {
+  return std::max(at_least, events / 16);
+}
 
 // Rebuilds every checkpoint from a full replay of what is known now, one
 // after each `every` events in effective order (at a day boundary). Call
 // inside a write transaction. Returns how many were written.
 Result<std::int64_t> RebuildCheckpoints(sqlite3* db, std::int64_t every);
+
+// One checkpoint, ready to store.
+struct BuiltCheckpoint {
+  date::sys_days through{};
+  std::int64_t through_seq = 0;  // the last event added when it was made
+  std::string recorded_through;  // that event's recorded_at: good for knowledge from then on
+  std::int64_t events = 0;       // events folded into it
+  std::string state;             // Fold::Serialize()
+};
 
 // Stores checkpoints one by one (a prepared insert). Call inside a write
 // transaction.

@@ -19,6 +19,7 @@
 #include <unordered_set>
 
 #include "core/read_ahead.h"
+#include "storage/checkpoint_builder.h"
 #include "storage/checkpoints.h"
 #include "storage/consistency.h"
 #include "storage/event_rows.h"
@@ -499,7 +500,7 @@ Result<std::int64_t> Ledger::RebuildCheckpoints(std::int64_t every) {
     auto tx = storage::BeginWrite(*impl_);
     if (every <= 0) {
       const std::int64_t events = impl_->db->execAndGet("SELECT count(*) FROM events").getInt64();
-      every = std::max<std::int64_t>(10'000, events / 16);
+      every = storage::CheckpointSpacing(events);
     }
     auto written = storage::RebuildCheckpoints(impl_->db->getHandle(), every);
     if (!written.ok()) return written.status();

@@ -98,15 +98,17 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* a
   DEALTRAIL_RETURN_IF_ERROR(Resolve(e));
   if (e.id.empty()) e.id = DerivedEventId(e);
 
-  find_id_.reset();
-  find_id_.bind(1, e.id);
-  if (MayHoldEvent(e.id) && find_id_.executeStep()) {
-    auto stored = EventFromRow(find_id_);
-    if (!stored.ok()) return stored.status();
-    const std::string diff = FirstDifference(*stored, e);
-    if (diff.empty()) return AppendResult{stored->seq, stored->id, stored->hash, true};
-    return Status::Conflict(diff, "event id " + Quote(e.id) + " was recorded as event " +
-                                      std::to_string(stored->seq) + " with a different " + diff);
+  if (MayHoldEvent(e.id)) {
+    find_id_.reset();
+    find_id_.bind(1, e.id);
+    if (find_id_.executeStep()) {
+      auto stored = EventFromRow(find_id_);
+      if (!stored.ok()) return stored.status();
+      const std::string diff = FirstDifference(*stored, e);
+      if (diff.empty()) return AppendResult{stored->seq, stored->id, stored->hash, true};
+      return Status::Conflict(diff, "event id " + Quote(e.id) + " was recorded as event " +
+                                        std::to_string(stored->seq) + " with a different " + diff);
+    }
   }
 
   if (IsPartyKind(e.kind)) {
@@ -575,6 +577,11 @@ Result<std::optional<fold::CommitmentState>> Writer::CommitmentUpTo(const std::s
                                                                     date::sys_days at,
                                                                     const Event* extra,
                                                                     std::string_view skip_id) {
+  std::optional<fold::CommitmentState> state;
+  if (!MayHoldCommitment(id)) {  // none of its events can be stored
+    if (extra) DEALTRAIL_RETURN_IF_ERROR(Step(state, *extra));
+    return state;
+  }
   // Prepared once per writer: an import runs this for every new commitment.
   // The anti-join reads the partial index of retractions instead of building
   // a temporary table of them on every call.
@@ -589,9 +596,7 @@ Result<std::optional<fold::CommitmentState>> Writer::CommitmentUpTo(const std::s
   q.reset();
   q.bind(":id", id);
   q.bind(":at", FormatDay(at));
-  std::optional<fold::CommitmentState> state;
-  const bool stored = MayHoldCommitment(id);
-  while (stored && q.executeStep()) {
+  while (q.executeStep()) {
     auto e = EventFromRow(q);
     if (!e.ok()) return e.status();
     if (!skip_id.empty() && e->id == skip_id) continue;
@@ -607,6 +612,8 @@ Result<std::optional<fold::CommitmentState>> Writer::CommitmentUpTo(const std::s
 
 Result<std::optional<fold::RoundState>> Writer::RoundUpTo(const std::string& id,
                                                           date::sys_days at) {
+  std::optional<fold::RoundState> state;
+  if (!MayHoldRound(id)) return state;  // none of its events can be stored
   if (!round_history_) {
     round_history_.emplace(
         db_, std::string("SELECT ") + kEventColumns +
@@ -619,9 +626,7 @@ Result<std::optional<fold::RoundState>> Writer::RoundUpTo(const std::string& id,
   q.reset();
   q.bind(":id", id);
   q.bind(":at", FormatDay(at));
-  std::optional<fold::RoundState> state;
-  const bool stored = MayHoldRound(id);
-  while (stored && q.executeStep()) {
+  while (q.executeStep()) {
     auto e = EventFromRow(q);
     if (!e.ok()) return e.status();
     Step(state, *e);
@@ -630,6 +635,7 @@ Result<std::optional<fold::RoundState>> Writer::RoundUpTo(const std::string& id,
 }
 
 Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by) {
+  if (!MayHoldCommitment(commitment)) return false;
   if (!has_opening_) {
     has_opening_.emplace(db_,
                          "SELECT 1 FROM events AS e WHERE kind = 'open' AND commitment_id = :id "
@@ -639,7 +645,7 @@ Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by
   has_opening_->reset();
   has_opening_->bind(":id", commitment);
   has_opening_->bind(":by", FormatDay(by));
-  return MayHoldCommitment(commitment) && has_opening_->executeStep();
+  return has_opening_->executeStep();
 }
 
 Result<Writer::CommitmentHistory*> Writer::LoadCommitment(const std::string& id) {
@@ -658,18 +664,20 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
   if (it != rounds_.end()) return &it->second;
   if (rounds_.size() >= kMaxCachedHistories) rounds_.clear();
   // A round's state does not keep its latest day; read it.
-  if (!round_latest_) {
-    round_latest_.emplace(db_,
-                          "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind IN "
-                          "('round-open', 'round-revise', 'round-close', 'valuation')");
-  }
-  SQLite::Statement& latest = *round_latest_;
-  latest.reset();
-  latest.bind(1, id);
   date::sys_days last_day{};
-  if (MayHoldRound(id) && latest.executeStep() && !latest.getColumn(0).isNull()) {
-    auto d = ParseDay(latest.getColumn(0).getString());
-    if (d.ok()) last_day = *d;
+  if (MayHoldRound(id)) {
+    if (!round_latest_) {
+      round_latest_.emplace(db_,
+                            "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind "
+                            "IN ('round-open', 'round-revise', 'round-close', 'valuation')");
+    }
+    SQLite::Statement& latest = *round_latest_;
+    latest.reset();
+    latest.bind(1, id);
+    if (latest.executeStep() && !latest.getColumn(0).isNull()) {
+      auto d = ParseDay(latest.getColumn(0).getString());
+      if (d.ok()) last_day = *d;
+    }
   }
   auto state = RoundUpTo(id, kEndOfTime);
   if (!state.ok()) return state.status();
