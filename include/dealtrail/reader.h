@@ -31,6 +31,9 @@ class EventReader {
   virtual const std::string& name() const = 0;
   // Bytes consumed so far (for progress reports).
   virtual std::int64_t bytes_read() const = 0;
+  // Whether every event Next returns has passed ValidateShape already (true
+  // for the readers below), so an import need not check its shape again.
+  virtual bool validates_shape() const { return false; }
 };
 
 // `in` must outlive the reader.

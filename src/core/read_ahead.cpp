@@ -53,7 +53,7 @@ bool ReadAhead::Hand(std::vector<Item> batch, std::optional<Status> end) {
   return true;
 }
 
-Result<bool> ReadAhead::Next(Item* item) {
+Result<bool> ReadAhead::Next(Item** item) {
   if (next_ == taking_.size()) {
     std::unique_lock lock(mu_);
     changed_.wait(lock, [&] { return !ready_.empty() || end_.has_value(); });
@@ -67,7 +67,7 @@ Result<bool> ReadAhead::Next(Item* item) {
     lock.unlock();
     changed_.notify_all();
   }
-  *item = std::move(taking_[next_++]);
+  *item = &taking_[next_++];
   return true;
 }
 

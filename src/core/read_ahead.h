@@ -33,9 +33,10 @@ class ReadAhead {
   ReadAhead(const ReadAhead&) = delete;
   ReadAhead& operator=(const ReadAhead&) = delete;
 
-  // The next event into *item; false at the end of the input; the reader's
-  // error once every event before it has been taken.
-  Result<bool> Next(Item* item);
+  // The next event in *item (the caller may move from it; it stays valid
+  // until the next call); false at the end of the input; the reader's error
+  // once every event before it has been taken.
+  Result<bool> Next(Item** item);
 
  private:
   static constexpr std::size_t kBatch = 256;  // events handed over at once

@@ -64,6 +64,7 @@ class JsonlReader : public EventReader {
   std::int64_t line() const override { return line_no_; }
   const std::string& name() const override { return name_; }
   std::int64_t bytes_read() const override { return bytes_; }
+  bool validates_shape() const override { return true; }  // EventFromRaw did
 
  private:
   std::string Where(std::int64_t line) const { return name_ + ":" + std::to_string(line); }
@@ -272,6 +273,7 @@ class CsvReader : public EventReader {
   std::int64_t line() const override { return record_line_; }
   const std::string& name() const override { return name_; }
   std::int64_t bytes_read() const override { return bytes_; }
+  bool validates_shape() const override { return true; }  // EventFromRaw did
 
  private:
   std::string Where(std::int64_t line) const { return name_ + ":" + std::to_string(line); }

@@ -15,7 +15,9 @@ CheckpointBuilder::CheckpointBuilder(std::int64_t input_bytes, std::size_t windo
     : input_bytes_(input_bytes),
       window_size_(std::max<std::size_t>(1, window)),
       min_spacing_(std::max<std::int64_t>(1, min_spacing)),
-      thread_([this] { Run(); }) {}
+      thread_([this] { Run(); }) {
+  filling_.reserve(kBatch);
+}
 
 CheckpointBuilder::~CheckpointBuilder() {
   {
@@ -25,8 +27,10 @@ CheckpointBuilder::~CheckpointBuilder() {
   changed_.notify_all();
 }
 
-void CheckpointBuilder::Add(Event event, std::int64_t bytes_read) {
-  filling_.push_back({std::move(event), bytes_read});
+void CheckpointBuilder::Add(Event&& event, std::int64_t bytes_read) {
+  Pending& pending = filling_.emplace_back();
+  pending.event = std::move(event);
+  pending.bytes = bytes_read;
   if (filling_.size() < kBatch) return;
   std::unique_lock lock(mu_);
   // The builder folds faster than events are checked and inserted; this
@@ -35,6 +39,8 @@ void CheckpointBuilder::Add(Event event, std::int64_t bytes_read) {
   if (!done_) queue_.push_back(std::move(filling_));
   filling_.clear();
   changed_.notify_all();
+  lock.unlock();
+  filling_.reserve(kBatch);
 }
 
 std::vector<BuiltCheckpoint> CheckpointBuilder::TakeReady() {

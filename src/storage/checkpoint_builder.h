@@ -47,7 +47,7 @@ class CheckpointBuilder {
 
   // The next event the import added (in seq order), and the input bytes read
   // through it.
-  void Add(Event event, std::int64_t bytes_read);
+  void Add(Event&& event, std::int64_t bytes_read);
   // The checkpoints made so far and not yet taken.
   std::vector<BuiltCheckpoint> TakeReady();
   // Folds what is left; then the remaining checkpoints, or false when the

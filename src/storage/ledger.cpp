@@ -147,20 +147,24 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       summary.checkpoints += static_cast<std::int64_t>(held.size());
       held.clear();
     };
-    ReadAhead::Item item;
-    Event added_event;
+    ReadAhead::Item direct;  // the event read here, without read-ahead
+    const auto shape = reader.validates_shape() ? storage::Writer::Shape::kChecked
+                                                : storage::Writer::Shape::kUnchecked;
     while (true) {
-      Result<bool> more = ahead ? ahead->Next(&item) : reader.Next(&item.event);
+      ReadAhead::Item* item = &direct;
+      Result<bool> more = ahead ? ahead->Next(&item) : reader.Next(&direct.event);
       if (!more.ok()) return more.status();
       if (!*more) break;
       if (!ahead) {
-        item.line = reader.line();
-        item.bytes = reader.bytes_read();
+        direct.line = reader.line();
+        direct.bytes = reader.bytes_read();
       }
       ++summary.read;
-      auto added = (*writer)->Add(std::move(item.event), {}, builder ? &added_event : nullptr);
+      Event added_event;
+      auto added =
+          (*writer)->Add(std::move(item->event), {}, builder ? &added_event : nullptr, shape);
       if (!added.ok()) {
-        return added.status().At(reader.name() + ":" + std::to_string(item.line));
+        return added.status().At(reader.name() + ":" + std::to_string(item->line));
       }
       if (added->already_present) {
         ++summary.already_present;
@@ -168,13 +172,12 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         ++summary.added;
         if (summary.first_seq == 0) summary.first_seq = added->seq;
         summary.last_seq = added->seq;
-        if (builder) builder->Add(std::move(added_event), item.bytes);
+        if (builder) builder->Add(std::move(added_event), item->bytes);
       }
       if (options.progress && summary.read % kProgressEvery == 0) {
-        options.progress(summary.read, item.bytes);
+        options.progress(summary.read, item->bytes);
       }
       if (builder && summary.read % kProgressEvery == 0) store_ready(builder->TakeReady());
-      item.event = Event{};
     }
     ahead.reset();  // the reader is this thread's again
     if (options.progress) options.progress(summary.read, reader.bytes_read());

@@ -24,8 +24,7 @@ Writer::Writer(SQLite::Database& db, Timestamp now)
     : db_(db),
       now_(now),
       head_hash_(kGenesisHash),
-      insert_(Prepare(db.getHandle(), kInsertEvent)),
-      find_id_(db, std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?") {}
+      insert_(Prepare(db.getHandle(), kInsertEvent)) {}
 
 Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp now) {
   std::unique_ptr<Writer> w(new Writer(db, now));
@@ -44,90 +43,109 @@ Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp no
   return w;
 }
 
-std::uint64_t Writer::Fingerprints::Of(std::string_view name) {
-  const std::uint64_t h = std::hash<std::string_view>{}(name);
-  return h == 0 ? 1 : h;
+namespace {
+
+std::uint64_t HashOf(std::string_view id) {
+  const std::uint64_t h = std::hash<std::string_view>{}(id);
+  return h == 0 ? 1 : h;  // 0 marks an empty slot
 }
 
-void Writer::Fingerprints::Add(std::string_view name) {
-  if ((size_ + 1) * 2 > slots_.size()) {  // at most half full
-    std::vector<std::uint64_t> old = std::move(slots_);
-    slots_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
-    size_ = 0;
-    for (std::uint64_t f : old) {
-      if (f == 0) continue;
-      std::size_t i = f & (slots_.size() - 1);
-      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
-      slots_[i] = f;
-      ++size_;
+}  // namespace
+
+template <typename History>
+History* Writer::ById<History>::Find(std::string_view id) const {
+  if (slots_.empty()) return nullptr;
+  const std::uint64_t hash = HashOf(id);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t i = hash & mask; slots_[i].hash != 0; i = (i + 1) & mask) {
+    if (slots_[i].hash == hash && slots_[i].history->id == id) return slots_[i].history;
+  }
+  return nullptr;
+}
+
+template <typename History>
+History& Writer::ById<History>::Add(History history) {
+  if ((items_.size() + 1) * 2 > slots_.size()) {  // at most half full
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(1024, old.size() * 2), Slot{});
+    for (const Slot& slot : old) {
+      if (slot.hash == 0) continue;
+      std::size_t i = slot.hash & (slots_.size() - 1);
+      while (slots_[i].hash != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = slot;
     }
   }
-  const std::uint64_t f = Of(name);
-  std::size_t i = f & (slots_.size() - 1);
-  while (slots_[i] != 0) {
-    if (slots_[i] == f) return;
-    i = (i + 1) & (slots_.size() - 1);
-  }
-  slots_[i] = f;
-  ++size_;
-}
-
-bool Writer::Fingerprints::MayHold(std::string_view name) const {
-  if (slots_.empty()) return false;
-  const std::uint64_t f = Of(name);
-  for (std::size_t i = f & (slots_.size() - 1); slots_[i] != 0; i = (i + 1) & (slots_.size() - 1)) {
-    if (slots_[i] == f) return true;
-  }
-  return false;
-}
-
-bool Writer::MayHoldEvent(std::string_view id) const {
-  return !started_empty_ || added_events_.MayHold(id);
+  const std::uint64_t hash = HashOf(history.id);
+  std::size_t i = hash & (slots_.size() - 1);
+  while (slots_[i].hash != 0) i = (i + 1) & (slots_.size() - 1);
+  History& added = items_.emplace_back(std::move(history));
+  slots_[i] = Slot{hash, &added};
+  return added;
 }
 
 bool Writer::MayHoldCommitment(std::string_view id) const {
-  return !started_empty_ || added_commitments_.MayHold(id);
+  return !started_empty_ || commitments_.cleared() || commitments_.Find(id) != nullptr;
 }
 
 bool Writer::MayHoldRound(std::string_view id) const {
-  return !started_empty_ || added_rounds_.MayHold(id);
+  return !started_empty_ || rounds_.cleared() || rounds_.Find(id) != nullptr;
 }
 
-Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* added) {
-  DEALTRAIL_RETURN_IF_ERROR(ValidateShape(e));
+Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* added, Shape shape) {
+  if (shape == Shape::kUnchecked) DEALTRAIL_RETURN_IF_ERROR(ValidateShape(e));
   DEALTRAIL_RETURN_IF_ERROR(Resolve(e));
   if (e.id.empty()) e.id = DerivedEventId(e);
+  // Room for this event's histories is made before any is read, so the ones
+  // it reads stay where they are until it is stored.
+  if (commitments_.size() >= kMaxCachedHistories) commitments_.Clear();
+  if (rounds_.size() >= kMaxCachedHistories) rounds_.Clear();
 
-  if (MayHoldEvent(e.id)) {
-    find_id_.reset();
-    find_id_.bind(1, e.id);
-    if (find_id_.executeStep()) {
-      auto stored = EventFromRow(find_id_);
-      if (!stored.ok()) return stored.status();
-      const std::string diff = FirstDifference(*stored, e);
-      if (diff.empty()) return AppendResult{stored->seq, stored->id, stored->hash, true};
-      return Status::Conflict(diff, "event id " + Quote(e.id) + " was recorded as event " +
-                                        std::to_string(stored->seq) + " with a different " + diff);
-    }
+  // An event recorded before is looked up by its id only when it does not
+  // fit as a new one: a check refuses it, or the unique index on ids does.
+  CommitmentHistory* history = nullptr;
+  Status fits = Check(e, options, &history);
+  if (fits.ok()) fits = Insert(e);
+  if (!fits.ok()) {
+    auto recorded = Recorded(e);
+    if (!recorded.ok()) return recorded.status();
+    if (*recorded) return **recorded;
+    return fits;
   }
-
-  if (IsPartyKind(e.kind)) {
-    DEALTRAIL_RETURN_IF_ERROR(CheckParty(e));
-  } else if (IsCommitmentKind(e.kind)) {
-    DEALTRAIL_RETURN_IF_ERROR(CheckCommitment(e, options));
-  } else if (e.kind == EventKind::kRetract) {
-    DEALTRAIL_RETURN_IF_ERROR(CheckRetract(e));
-  } else {
-    DEALTRAIL_RETURN_IF_ERROR(CheckRound(e));
-  }
-  if (options.expect_version && e.kind != EventKind::kRevise) {
-    return Status::Invalid("expect_version", "applies to revise events only");
-  }
-  DEALTRAIL_RETURN_IF_ERROR(Insert(e));
-  Remember(e);
+  Remember(e, history);
   AppendResult result{e.seq, e.id, e.hash, false};
   if (added != nullptr) *added = std::move(e);
   return result;
+}
+
+Status Writer::Check(const Event& e, const AppendOptions& options, CommitmentHistory** history) {
+  if (options.expect_version && e.kind != EventKind::kRevise) {
+    return Status::Invalid("expect_version", "applies to revise events only");
+  }
+  if (IsPartyKind(e.kind)) return CheckParty(e);
+  if (e.kind == EventKind::kRetract) return CheckRetract(e);
+  if (!IsCommitmentKind(e.kind)) return CheckRound(e);
+  auto loaded = LoadCommitment(e.commitment);
+  if (!loaded.ok()) return loaded.status();
+  *history = *loaded;
+  return CheckCommitment(e, options, **history);
+}
+
+Result<std::optional<AppendResult>> Writer::Recorded(const Event& e) {
+  if (!find_id_) {
+    find_id_.emplace(db_,
+                     std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?");
+  }
+  SQLite::Statement& q = *find_id_;
+  q.reset();
+  q.bind(1, e.id);
+  if (!q.executeStep()) return std::optional<AppendResult>();
+  auto stored = EventFromRow(q);
+  q.reset();
+  if (!stored.ok()) return stored.status();
+  const std::string diff = FirstDifference(*stored, e);
+  if (diff.empty()) return std::optional(AppendResult{stored->seq, stored->id, stored->hash, true});
+  return Status::Conflict(diff, "event id " + Quote(e.id) + " was recorded as event " +
+                                    std::to_string(stored->seq) + " with a different " + diff);
 }
 
 Result<PartyDirectory*> Writer::Parties() {
@@ -220,11 +238,10 @@ Status Writer::NoSuchCommitment(const std::string& field, const std::string& id)
       field, "no commitment " + Quote(id) + (hint.empty() ? "" : " (did you mean: " + hint + "?)"));
 }
 
-Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
-  auto history = LoadCommitment(e.commitment);
-  if (!history.ok()) return history.status();
+Status Writer::CheckCommitment(const Event& e, const AppendOptions& options,
+                               CommitmentHistory& history) {
   if (e.kind == EventKind::kOpen) {
-    if (const auto& state = (*history)->state) {
+    if (const auto& state = history.state) {
       return Status::Conflict(
           "commitment", "commitment " + Quote(e.commitment) + " exists already (opened " +
                             PartialDate::Of(state->opened, state->opened_precision)->ToString() +
@@ -234,13 +251,13 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
     return {};
   }
 
-  const bool back_dated = e.date.first() < (*history)->latest;
-  auto at = CommitmentAt(e.commitment, e.date);
+  const bool back_dated = e.date.first() < history.latest;
+  auto at = CommitmentAt(e.commitment, history, e.date);
   if (!at.ok()) return at.status();
   if (!*at) return NoSuchCommitment("commitment", e.commitment);
   const CommitmentPosition* c = &**at;
   if (options.expect_version) {
-    const int version = (*history)->state->version;
+    const int version = history.state->version;
     if (version != *options.expect_version) {
       return {StatusCode::kVersionMismatch, "expect_version",
               "commitment " + Quote(e.commitment) + " is at version " + std::to_string(version) +
@@ -296,7 +313,9 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options) {
       break;
     }
     case EventKind::kSupersede: {
-      auto by = CommitmentAt(e.by, e.date);
+      auto by_history = LoadCommitment(e.by);
+      if (!by_history.ok()) return by_history.status();
+      auto by = CommitmentAt(e.by, **by_history, e.date);
       if (!by.ok()) return by.status();
       if (!*by) return NoSuchCommitment("by", e.by);
       if ((*by)->status != CommitmentStatus::kOpen) {
@@ -355,7 +374,6 @@ Status Writer::CheckRound(const Event& e) {
 }
 
 std::optional<Writer::Target> Writer::FindTarget(const std::string& event_id) {
-  if (!MayHoldEvent(event_id)) return std::nullopt;
   if (!find_target_) {
     find_target_.emplace(db_,
                          "SELECT seq, kind, commitment_id, round_id, effective_date FROM events "
@@ -439,8 +457,13 @@ Status Writer::Insert(Event& e) {
   sqlite3_stmt* insert = insert_.get();
   sqlite3_reset(insert);
   BindEvent(insert, e, bound_);
-  const int rc = sqlite3_step(insert);
-  if (rc != SQLITE_DONE) throw SQLite::Exception(db_.getHandle(), rc);
+  if (const int rc = sqlite3_step(insert); rc != SQLITE_DONE) {
+    if (sqlite3_extended_errcode(db_.getHandle()) != SQLITE_CONSTRAINT_UNIQUE) {
+      throw SQLite::Exception(db_.getHandle(), rc);
+    }
+    sqlite3_reset(insert);
+    return Status::Conflict("id", "event id " + Quote(e.id) + " is taken");
+  }
 
   if (e.kind == EventKind::kPartyAdd) {
     SQLite::Statement party(db_,
@@ -498,12 +521,7 @@ Status Writer::Finish() {
   return {};
 }
 
-void Writer::Remember(const Event& e) {
-  if (started_empty_) {
-    added_events_.Add(e.id);
-    if (!e.commitment.empty()) added_commitments_.Add(e.commitment);
-    if (!e.round.empty()) added_rounds_.Add(e.round);
-  }
+void Writer::Remember(const Event& e, CommitmentHistory* history) {
   if (parties_) {
     if (e.kind == EventKind::kPartyAdd) {
       parties_->AddParty(e.party, e.name);
@@ -514,32 +532,29 @@ void Writer::Remember(const Event& e) {
 
   // Applying in order keeps a cached history exact; a back-dated event
   // would land out of order, so the history is read again when next needed.
-  if (IsCommitmentKind(e.kind)) {
-    auto it = commitments_.find(e.commitment);
-    if (it != commitments_.end()) {
-      if (e.date.first() >= it->second.latest && Step(it->second.state, e).ok()) {
-        it->second.latest = e.date.first();
-      } else {
-        commitments_.erase(it);
-      }
+  if (history != nullptr) {
+    if (e.date.first() >= history->latest && Step(history->state, e).ok()) {
+      history->latest = e.date.first();
+    } else {
+      history->stale = true;
     }
   }
   if (IsRoundKind(e.kind) || (e.kind == EventKind::kValuation && !e.round.empty())) {
-    auto it = rounds_.find(e.round);
-    if (it != rounds_.end()) {
-      if (e.date.first() >= it->second.latest) {
-        Step(it->second.state, e);
-        it->second.latest = e.date.first();
+    RoundHistory* round = rounds_.Find(e.round);
+    if (round != nullptr && !round->stale) {
+      if (e.date.first() >= round->latest) {
+        Step(round->state, e);
+        round->latest = e.date.first();
       } else {
-        rounds_.erase(it);
+        round->stale = true;
       }
     }
   }
   if (e.kind == EventKind::kRetract) {
     // The retracted event's histories are read again when next needed.
     if (const std::optional<Target> target = FindTarget(e.retracts)) {
-      if (!target->commitment.empty()) commitments_.erase(target->commitment);
-      if (!target->round.empty()) rounds_.erase(target->round);
+      if (!target->commitment.empty()) commitments_.MarkStale(target->commitment);
+      if (!target->round.empty()) rounds_.MarkStale(target->round);
     }
   }
 }
@@ -649,20 +664,24 @@ Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by
 }
 
 Result<Writer::CommitmentHistory*> Writer::LoadCommitment(const std::string& id) {
-  auto it = commitments_.find(id);
-  if (it != commitments_.end()) return &it->second;
-  if (commitments_.size() >= kMaxCachedHistories) commitments_.clear();
+  CommitmentHistory* history = commitments_.Find(id);
+  if (history != nullptr && !history->stale) return history;
   auto state = CommitmentUpTo(id, kEndOfTime);
   if (!state.ok()) return state.status();
-  CommitmentHistory history{std::move(state).value(), {}};
-  if (history.state) history.latest = history.state->last_change;
-  return &commitments_.emplace(id, std::move(history)).first->second;
+  if (history == nullptr) {
+    CommitmentHistory added;
+    added.id = id;
+    history = &commitments_.Add(std::move(added));
+  }
+  history->stale = false;
+  history->state = std::move(state).value();
+  history->latest = history->state ? history->state->last_change : date::sys_days{};
+  return history;
 }
 
 Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
-  auto it = rounds_.find(id);
-  if (it != rounds_.end()) return &it->second;
-  if (rounds_.size() >= kMaxCachedHistories) rounds_.clear();
+  RoundHistory* history = rounds_.Find(id);
+  if (history != nullptr && !history->stale) return history;
   // A round's state does not keep its latest day; read it.
   date::sys_days last_day{};
   if (MayHoldRound(id)) {
@@ -681,7 +700,15 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
   }
   auto state = RoundUpTo(id, kEndOfTime);
   if (!state.ok()) return state.status();
-  return &rounds_.emplace(id, RoundHistory{std::move(state).value(), last_day}).first->second;
+  if (history == nullptr) {
+    RoundHistory added;
+    added.id = id;
+    history = &rounds_.Add(std::move(added));
+  }
+  history->stale = false;
+  history->state = std::move(state).value();
+  history->latest = last_day;
+  return history;
 }
 
 CommitmentPosition Writer::Position(const fold::CommitmentState& state) const {
@@ -689,12 +716,11 @@ CommitmentPosition Writer::Position(const fold::CommitmentState& state) const {
 }
 
 Result<std::optional<CommitmentPosition>> Writer::CommitmentAt(const std::string& id,
+                                                               const CommitmentHistory& history,
                                                                const PartialDate& date) {
-  auto history = LoadCommitment(id);
-  if (!history.ok()) return history.status();
-  if (date.first() >= (*history)->latest) {
-    if (!(*history)->state) return std::optional<CommitmentPosition>();
-    return std::optional(Position(*(*history)->state));
+  if (date.first() >= history.latest) {
+    if (!history.state) return std::optional<CommitmentPosition>();
+    return std::optional(Position(*history.state));
   }
   auto state = CommitmentUpTo(id, date.first());
   if (!state.ok()) return state.status();

@@ -6,11 +6,12 @@
 #ifndef DEALTRAIL_SRC_STORAGE_WRITER_H_
 #define DEALTRAIL_SRC_STORAGE_WRITER_H_
 
+#include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include <SQLiteCpp/Database.h>
@@ -36,7 +37,11 @@ class Writer {
   // decides whether to roll the transaction back.
   // With `added`, an event that was added is moved there as stored (its
   // seq, ids, recording time and hash filled in).
-  Result<AppendResult> Add(Event event, const AppendOptions& options, Event* added = nullptr);
+  // kChecked: the event has passed ValidateShape already (as from a reader
+  // that checks it), so it is not checked again.
+  enum class Shape { kUnchecked, kChecked };
+  Result<AppendResult> Add(Event event, const AppendOptions& options, Event* added = nullptr,
+                           Shape shape = Shape::kUnchecked);
 
   // Whether the ledger had no events when the writer started (so neither
   // replay checkpoints).
@@ -49,41 +54,69 @@ class Writer {
  private:
   // A commitment's or round's state from every known, unretracted event of
   // it, and the latest effective first day among them.
+  // `stale`: an event landed out of order (or was retracted); read again
+  // when next needed.
   struct CommitmentHistory {
+    std::string id;
+    bool stale = false;
     std::optional<fold::CommitmentState> state;
     date::sys_days latest{};
   };
   struct RoundHistory {
+    std::string id;
+    bool stale = false;
     std::optional<fold::RoundState> state;
     date::sys_days latest{};
   };
 
-  // A set of 64-bit fingerprints of names (event, commitment and round
-  // ids): "not in it" is certain, "in it" may be a collision.
-  class Fingerprints {
+  // Histories by id. Open addressing over (hash, history) pairs: a lookup
+  // reads one slot and then the history it was looking for, instead of a
+  // chain of nodes. A history stays where it is until Clear.
+  template <typename History>
+  class ById {
    public:
-    void Add(std::string_view name);
-    bool MayHold(std::string_view name) const;
+    History* Find(std::string_view id) const;
+    History& Add(History history);  // its id not yet in the table
+    void MarkStale(std::string_view id) {
+      if (History* h = Find(id)) h->stale = true;
+    }
+    void Clear() {
+      *this = ById();
+      cleared_ = true;
+    }
+    // Whether it has been cleared (so it may lack an id it once held).
+    bool cleared() const { return cleared_; }
+    std::size_t size() const { return items_.size(); }
 
    private:
-    static std::uint64_t Of(std::string_view name);
-    std::vector<std::uint64_t> slots_;  // open addressing; 0 is empty
-    std::size_t size_ = 0;
+    struct Slot {
+      std::uint64_t hash = 0;  // 0: empty
+      History* history = nullptr;
+    };
+    std::vector<Slot> slots_;
+    std::deque<History> items_;
+    bool cleared_ = false;
   };
 
   Writer(SQLite::Database& db, Timestamp now);
-  // Whether the ledger may hold an event (a commitment's or round's events)
-  // with this id. A ledger that had no events when the writer started holds
-  // only what this writer added, so most answers need no query.
-  bool MayHoldEvent(std::string_view id) const;
+  // Whether the ledger may hold a commitment's or round's events. A ledger
+  // that had no events when the writer started holds only what this writer
+  // added, and each of those went through the histories: most answers need
+  // no query.
   bool MayHoldCommitment(std::string_view id) const;
   bool MayHoldRound(std::string_view id) const;
   // The party directory, read when an event first names a party.
   Result<PartyDirectory*> Parties();
 
   Status Resolve(Event& e);
+  // Whether `e` fits the ledger as a new event; a commitment's event leaves
+  // its cached history in *history.
+  Status Check(const Event& e, const AppendOptions& options, CommitmentHistory** history);
+  // The result of adding `e` again if an event with its id is recorded: the
+  // same event, or a conflict naming the first field that differs.
+  Result<std::optional<AppendResult>> Recorded(const Event& e);
   Status CheckParty(const Event& e);
-  Status CheckCommitment(const Event& e, const AppendOptions& options);
+  Status CheckCommitment(const Event& e, const AppendOptions& options, CommitmentHistory& history);
   Status CheckRound(const Event& e);
   Status CheckRetract(const Event& e);
   // What a retraction needs of the event it names (by event id).
@@ -92,10 +125,13 @@ class Writer {
     std::string kind, commitment, round, effective_date;
   };
   std::optional<Target> FindTarget(const std::string& event_id);
+  // Appends `e` to the chain; a conflict if its id is taken.
   Status Insert(Event& e);
-  void Remember(const Event& e);
+  // Keeps the cached histories (`history`: e's commitment's) up to date.
+  void Remember(const Event& e, CommitmentHistory* history);
 
-  // The cached history (read once, then kept up to date as events are added).
+  // The cached history (read once, then kept up to date as events are
+  // added); it stays in place until the next Add.
   Result<CommitmentHistory*> LoadCommitment(const std::string& id);
   Result<RoundHistory*> LoadRound(const std::string& id);
   // One commitment's (round's) state from its events dated on or before
@@ -114,6 +150,7 @@ class Writer {
   // The state a new event dated `date` would see: from the cache unless the
   // event is back-dated, otherwise read afresh.
   Result<std::optional<CommitmentPosition>> CommitmentAt(const std::string& id,
+                                                         const CommitmentHistory& history,
                                                          const PartialDate& date);
   Result<std::optional<fold::RoundState>> RoundAt(const std::string& id, const PartialDate& date);
   CommitmentPosition Position(const fold::CommitmentState& state) const;
@@ -125,16 +162,15 @@ class Writer {
   std::optional<date::sys_days> stale_from_;  // checkpoints from this day on are stale
   std::int64_t head_seq_ = 0;
   bool started_empty_ = false;
-  Fingerprints added_events_, added_commitments_, added_rounds_;
   std::string head_hash_;
   Timestamp head_recorded_{};
   fold::Interner names_;
-  std::unordered_map<std::string, CommitmentHistory> commitments_;
-  std::unordered_map<std::string, RoundHistory> rounds_;
+  ById<CommitmentHistory> commitments_;
+  ById<RoundHistory> rounds_;
   // The insert runs once per event: a raw statement, bound without copies.
   Stmt insert_;
   BoundText bound_;
-  SQLite::Statement find_id_;
+  std::optional<SQLite::Statement> find_id_;
   std::optional<SQLite::Statement> commitment_history_;
   std::optional<SQLite::Statement> round_history_;
   std::optional<SQLite::Statement> round_latest_;

@@ -61,7 +61,7 @@ Read Ahead(const std::string& text) {
   auto reader = MakeJsonlReader(in, "h.jsonl");
   ReadAhead ahead(*reader);
   Read out;
-  ReadAhead::Item item;
+  ReadAhead::Item* item = nullptr;
   while (true) {
     auto more = ahead.Next(&item);
     if (!more.ok()) {
@@ -69,8 +69,8 @@ Read Ahead(const std::string& text) {
       return out;
     }
     if (!*more) return out;
-    out.commitments.push_back(item.event.commitment);
-    out.lines.push_back(item.line);
+    out.commitments.push_back(item->event.commitment);
+    out.lines.push_back(item->line);
   }
 }
 
@@ -113,9 +113,9 @@ TEST(ReadAheadTest, ACallerThatStopsEarlyIsNotKeptWaiting) {
   auto reader = MakeJsonlReader(in, "h.jsonl");
   {
     ReadAhead ahead(*reader);
-    ReadAhead::Item item;
+    ReadAhead::Item* item = nullptr;
     for (int i = 0; i < 5; ++i) ASSERT_TRUE(*ahead.Next(&item));
-    EXPECT_EQ(item.event.commitment, "c5");
+    EXPECT_EQ(item->event.commitment, "c5");
   }  // joins here
   // It stopped well before the end of the input.
   EXPECT_LT(reader->line(), 20000);

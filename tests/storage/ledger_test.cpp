@@ -315,6 +315,54 @@ TEST_F(LedgerTest, ReimportingIsANoOpAndAChangedEventIsAConflict) {
   EXPECT_EQ(changed.status().code(), StatusCode::kConflict);
   EXPECT_EQ(changed.status().field(), "amount");
   EXPECT_EQ(changed.status().where(), "events.jsonl:1");
+
+  // Changed so that it would fit as a new funding: the unique index on ids
+  // refuses it, and the conflict still names the field.
+  const std::int64_t count = EventCount();
+  auto fits = ImportText(
+      R"({"id":"e2","kind":"fund","date":"2025-09-23","commitment":"a","amount":"$0.1B"})"
+      "\n");
+  ASSERT_FALSE(fits.ok());
+  EXPECT_EQ(fits.status().code(), StatusCode::kConflict);
+  EXPECT_EQ(fits.status().field(), "amount") << fits.status().ToString();
+  EXPECT_EQ(EventCount(), count);
+}
+
+// A reader of its own need not check the events' shape: the import does.
+TEST_F(LedgerTest, AnImportChecksTheShapeOfEventsFromAReaderThatDoesNot) {
+  class Handed : public EventReader {
+   public:
+    explicit Handed(std::vector<Event> events) : events_(std::move(events)) {}
+    Result<bool> Next(Event* event) override {
+      if (next_ == events_.size()) return false;
+      *event = events_[next_++];
+      return true;
+    }
+    std::int64_t line() const override { return static_cast<std::int64_t>(next_); }
+    const std::string& name() const override { return name_; }
+    std::int64_t bytes_read() const override { return 0; }
+
+   private:
+    std::vector<Event> events_;
+    std::size_t next_ = 0;
+    std::string name_ = "handed";
+  };
+  AddParties();
+  OpenPledge();
+  auto made = MakeEvent(
+      {{"kind", "fund"}, {"date", "2025-09-23"}, {"commitment", "loi"}, {"amount", "$1B"}});
+  ASSERT_TRUE(made.ok()) << made.status().ToString();
+  Event fund = *made;
+  fund.from = "nvidia";  // a funding names no parties
+  for (bool read_ahead : {true, false}) {
+    Handed reader({fund});
+    ImportOptions options;
+    options.read_ahead = read_ahead;
+    auto r = ledger_->Import(reader, options);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().field(), "from") << r.status().ToString();
+    EXPECT_EQ(r.status().where(), "handed:1");
+  }
 }
 
 // Into a ledger without events, an import knows what the ledger holds from

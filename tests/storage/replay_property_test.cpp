@@ -318,7 +318,7 @@ Built BuildAlong(std::uint64_t seed) {
     storage::CheckpointBuilder builder(input_bytes, window, gen.Int(1, 8));
     std::int64_t bytes = 0;
     for (const Event& e : all) {
-      builder.Add(e, bytes += 100);
+      builder.Add(Event(e), bytes += 100);
       if (gen.Chance(10)) {
         for (auto& c : builder.TakeReady()) built.push_back(std::move(c));
       }
