@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "cli/positions_format.h"
 #include "cli/run.h"
@@ -52,14 +53,26 @@ Result<std::optional<Timestamp>> ParseTimeFlag(const std::string& flag, const st
 // --min-certainty: a certainty level by name.
 Result<Certainty> ParseCertaintyFlag(const std::string& text);
 
-// init, party add, party alias, record, import.
-void AddWriteCommands(CLI::App& app, Context& ctx);
+// Which commands to build: every one, or only the one the command line
+// names, so a short command does not spend its start building the others'
+// options.
+class Wanted {
+ public:
+  explicit Wanted(std::string_view only = {}) : only_(only) {}
+  bool operator()(std::string_view command) const { return only_.empty() || command == only_; }
+
+ private:
+  std::string_view only_;
+};
+
+// init, party add, party alias, record, import, checkpoint.
+void AddWriteCommands(CLI::App& app, Context& ctx, const Wanted& wanted);
 // party list, export, replay, verify, backup.
-void AddReadCommands(CLI::App& app, Context& ctx);
+void AddReadCommands(CLI::App& app, Context& ctx, const Wanted& wanted);
 // timeline, diff (commands_timeline.cpp).
-void AddTimelineCommands(CLI::App& app, Context& ctx);
+void AddTimelineCommands(CLI::App& app, Context& ctx, const Wanted& wanted);
 // sql (commands_sql.cpp).
-void AddSqlCommands(CLI::App& app, Context& ctx);
+void AddSqlCommands(CLI::App& app, Context& ctx, const Wanted& wanted);
 
 }  // namespace dealtrail::cli
 

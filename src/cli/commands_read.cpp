@@ -290,12 +290,12 @@ void AddBackup(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-void AddReadCommands(CLI::App& app, Context& ctx) {
-  AddPartyList(app, ctx);
-  AddExport(app, ctx);
-  AddReplay(app, ctx);
-  AddVerify(app, ctx);
-  AddBackup(app, ctx);
+void AddReadCommands(CLI::App& app, Context& ctx, const Wanted& wanted) {
+  if (wanted("party")) AddPartyList(app, ctx);  // under the party command AddWriteCommands made
+  if (wanted("export")) AddExport(app, ctx);
+  if (wanted("replay")) AddReplay(app, ctx);
+  if (wanted("verify")) AddVerify(app, ctx);
+  if (wanted("backup")) AddBackup(app, ctx);
 }
 
 }  // namespace dealtrail::cli

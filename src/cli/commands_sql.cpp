@@ -126,7 +126,8 @@ void Print(const SqlResult& result, const std::string& format, std::ostream& out
 
 }  // namespace
 
-void AddSqlCommands(CLI::App& app, Context& ctx) {
+void AddSqlCommands(CLI::App& app, Context& ctx, const Wanted& wanted) {
+  if (!wanted("sql")) return;
   struct SqlArgs {
     std::string sql;
     std::string format = "table";

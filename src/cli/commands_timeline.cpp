@@ -452,9 +452,9 @@ void AddDiff(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-void AddTimelineCommands(CLI::App& app, Context& ctx) {
-  AddTimeline(app, ctx);
-  AddDiff(app, ctx);
+void AddTimelineCommands(CLI::App& app, Context& ctx, const Wanted& wanted) {
+  if (wanted("timeline")) AddTimeline(app, ctx);
+  if (wanted("diff")) AddDiff(app, ctx);
 }
 
 }  // namespace dealtrail::cli

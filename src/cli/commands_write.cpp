@@ -82,7 +82,7 @@ void PrintAppended(Context& ctx, const AppendResult& r, const std::string& what)
 }
 
 // Turns the given flags into an event and appends it.
-void AppendFromFlags(Context& ctx, RawEvent raw, const AppendOptions& options,
+void AppendFromFlags(Context& ctx, const RawEvent& raw, const AppendOptions& options,
                      const std::string& what, const FlagNamer& namer = FlagFor) {
   auto event = EventFromRaw(raw);
   if (!event.ok()) {
@@ -151,7 +151,7 @@ void AddParty(CLI::App& app, Context& ctx) {
     if (!add_args->aliases.empty()) raw.aliases = add_args->aliases;
     if (add_args->common.values["date"].empty()) add_args->common.values["date"] = Today(ctx);
     add_args->common.AddTo(raw);
-    AppendFromFlags(ctx, std::move(raw), {}, "party " + add_args->id, PartyAddFlag);
+    AppendFromFlags(ctx, raw, {}, "party " + add_args->id, PartyAddFlag);
   });
 
   struct AliasArgs {
@@ -171,7 +171,7 @@ void AddParty(CLI::App& app, Context& ctx) {
     raw.aliases = alias_args->aliases;
     if (alias_args->common.values["date"].empty()) alias_args->common.values["date"] = Today(ctx);
     alias_args->common.AddTo(raw);
-    AppendFromFlags(ctx, std::move(raw), {}, "aliases for " + alias_args->party, PartyAliasFlag);
+    AppendFromFlags(ctx, raw, {}, "aliases for " + alias_args->party, PartyAliasFlag);
   });
 }
 
@@ -211,7 +211,7 @@ void AddRecord(CLI::App& app, Context& ctx) {
     if (subject.empty()) subject = v.at("round");
     if (subject.empty()) subject = v.at("retracts");
     if (subject.empty()) subject = v.at("party");
-    AppendFromFlags(ctx, std::move(raw), options, args->kind + " " + subject);
+    AppendFromFlags(ctx, raw, options, args->kind + " " + subject);
   });
 }
 
@@ -318,12 +318,12 @@ void AddCheckpoint(CLI::App& app, Context& ctx) {
 
 }  // namespace
 
-void AddWriteCommands(CLI::App& app, Context& ctx) {
-  AddInit(app, ctx);
-  AddParty(app, ctx);
-  AddRecord(app, ctx);
-  AddImport(app, ctx);
-  AddCheckpoint(app, ctx);
+void AddWriteCommands(CLI::App& app, Context& ctx, const Wanted& wanted) {
+  if (wanted("init")) AddInit(app, ctx);
+  if (wanted("party")) AddParty(app, ctx);
+  if (wanted("record")) AddRecord(app, ctx);
+  if (wanted("import")) AddImport(app, ctx);
+  if (wanted("checkpoint")) AddCheckpoint(app, ctx);
 }
 
 }  // namespace dealtrail::cli

@@ -77,6 +77,34 @@ std::optional<Ledger> Context::Open(bool read_only) {
   return std::move(ledger).value();
 }
 
+namespace {
+
+// The command the line names after the global --ledger option, if it is one
+// of dealtrail's; empty otherwise (help, a typo), and then every command is
+// built so that help and errors read as they always do.
+std::string_view NamedCommand(const std::vector<std::string>& args) {
+  static constexpr std::string_view kCommands[] = {"init",       "party",    "record", "import",
+                                                   "checkpoint", "export",   "replay", "verify",
+                                                   "backup",     "timeline", "diff",   "sql"};
+  std::size_t i = 0;
+  while (i < args.size()) {
+    if (args[i] == "--ledger") {
+      i += 2;
+    } else if (args[i].starts_with("--ledger=")) {
+      i += 1;
+    } else {
+      break;
+    }
+  }
+  if (i >= args.size()) return {};
+  for (std::string_view command : kCommands) {
+    if (args[i] == command) return command;
+  }
+  return {};
+}
+
+}  // namespace
+
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
         const Environment& env) {
   CLI::App app{
@@ -91,10 +119,11 @@ int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   app.add_option("--ledger", ctx.ledger_path,
                  "ledger file (default: $DEALTRAIL_LEDGER, else ./dealtrail.db)");
 
-  AddWriteCommands(app, ctx);
-  AddReadCommands(app, ctx);
-  AddTimelineCommands(app, ctx);
-  AddSqlCommands(app, ctx);
+  const Wanted wanted(NamedCommand(args));
+  AddWriteCommands(app, ctx, wanted);
+  AddReadCommands(app, ctx, wanted);
+  AddTimelineCommands(app, ctx, wanted);
+  AddSqlCommands(app, ctx, wanted);
 
   std::vector<const char*> argv = {"dealtrail"};
   for (const std::string& a : args) argv.push_back(a.c_str());

@@ -113,6 +113,38 @@ std::vector<std::string> ListCases() {
   return names;
 }
 
+// A command line builds only the command it names. Every command the help
+// lists must still be built when named, with or without --ledger before it.
+TEST(CommandLineTest, EveryCommandIsBuiltWhenNamed) {
+  const cli::Environment env;
+  std::ostringstream help;
+  std::ostringstream help_err;
+  ASSERT_EQ(cli::Run({"--help"}, help, help_err, env), 0) << help_err.str();
+  std::vector<std::string> commands;
+  std::istringstream lines(help.str());
+  bool listed = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line == "Subcommands:") {
+      listed = true;
+    } else if (listed && line.size() > 2 && line.compare(0, 2, "  ") == 0 && line[2] != ' ') {
+      commands.push_back(line.substr(2, line.find(' ', 2) - 2));
+    }
+  }
+  ASSERT_EQ(commands.size(), 12u) << help.str();
+  for (const std::string& command : commands) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{command, "--help"},
+          std::vector<std::string>{"--ledger", "x.db", command, "--help"},
+          std::vector<std::string>{"--ledger=x.db", command, "--help"}}) {
+      std::ostringstream out;
+      std::ostringstream err;
+      EXPECT_EQ(cli::Run(args, out, err, env), 0) << command << ": " << err.str();
+      EXPECT_NE(out.str().find("Usage: dealtrail " + command + " "), std::string::npos)
+          << out.str();
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Golden, GoldenTest, testing::ValuesIn(ListCases()),
                          [](const testing::TestParamInfo<std::string>& param_info) {
                            std::string name = param_info.param;
