@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <set>
 
+#include "core/chain_hash.h"
 #include "core/text.h"
 
 namespace dealtrail {
@@ -212,19 +214,29 @@ enum Parts : unsigned { kWithSeq = 1, kWithId = 2, kWithRecorded = 4, kWithHash 
 // `value` is the field's text, to be written as a JSON string when `quoted`
 // and as it is (a number, a list) otherwise. The one definition of what an
 // event says, used to serialize, hash and compare.
+// The canonical fields in their order: the head (what the ledger sets, and
+// the kind and date, never empty) and the tail (the rest, as the event was
+// given, but for party names resolved to ids).
 template <typename Fn>
-void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
+void ForEachHeadField(const Event& e, unsigned parts, Fn&& fn) {
   auto text = [&](std::string_view key, std::string_view value) {
     if (!value.empty()) fn(key, value, true);
-  };
-  auto money = [&](std::string_view key, const std::optional<Amount>& a) {
-    if (a) fn(key, CanonicalAmount(*a), true);
   };
   if (parts & kWithSeq) fn("seq", std::to_string(e.seq), false);
   if (parts & kWithId) text("id", e.id);
   text("kind", KindName(e.kind));
   text("date", e.date.ToString());
   if (parts & kWithRecorded) text("recorded_at", FormatTimestamp(e.recorded_at));
+}
+
+template <typename Fn>
+void ForEachTailField(const Event& e, unsigned parts, Fn&& fn) {
+  auto text = [&](std::string_view key, std::string_view value) {
+    if (!value.empty()) fn(key, value, true);
+  };
+  auto money = [&](std::string_view key, const std::optional<Amount>& a) {
+    if (a) fn(key, CanonicalAmount(*a), true);
+  };
   if (e.certainty) text("certainty", CertaintyName(*e.certainty));
   text("party", e.party);
   text("name", e.name);
@@ -259,20 +271,32 @@ void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
   if (parts & kWithHash) text("hash", e.hash);
 }
 
+template <typename Fn>
+void ForEachField(const Event& e, unsigned parts, Fn&& fn) {
+  ForEachHeadField(e, parts, fn);
+  ForEachTailField(e, parts, fn);
+}
+
+// Appends `"key":value` (after a comma unless `first`).
+void AppendMember(std::string& out, bool first, std::string_view key, std::string_view value,
+                  bool quoted) {
+  if (!first) out.push_back(',');
+  out.push_back('"');
+  out += key;  // keys are plain ASCII
+  out += "\":";
+  if (quoted) {
+    AppendJsonString(out, value);
+  } else {
+    out += value;
+  }
+}
+
 void AppendSerialized(std::string& out, const Event& e, unsigned parts) {
   out.push_back('{');
   bool first = true;
   ForEachField(e, parts, [&](std::string_view key, std::string_view value, bool quoted) {
-    if (!first) out.push_back(',');
+    AppendMember(out, first, key, value, quoted);
     first = false;
-    out.push_back('"');
-    out += key;  // keys are plain ASCII
-    out += "\":";
-    if (quoted) {
-      AppendJsonString(out, value);
-    } else {
-      out += value;
-    }
   });
   out.push_back('}');
 }
@@ -288,11 +312,11 @@ std::string Serialize(const Event& e, unsigned parts) {
 // in OpenSSL 3 in favour of EVP, but EVP loads its default provider on first
 // use — about six million instructions, more than the rest of recording an
 // event in a fresh process — and computes the same digest.
-std::string Sha256Hex(std::string_view data) {
+std::string Sha256Hex(std::initializer_list<std::string_view> parts) {
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256_CTX ctx;
   SHA256_Init(&ctx);
-  SHA256_Update(&ctx, data.data(), data.size());
+  for (std::string_view data : parts) SHA256_Update(&ctx, data.data(), data.size());
   SHA256_Final(digest, &ctx);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out(2 * SHA256_DIGEST_LENGTH, '0');
@@ -590,16 +614,32 @@ std::string CanonicalJson(const Event& e, bool with_hash) {
 }
 
 std::string ChainHash(std::string_view prev_hash, const Event& e) {
-  std::string data;
-  data.reserve(640);
-  data.append(prev_hash);
-  data.push_back('\n');
-  AppendSerialized(data, e, kWithSeq | kWithId | kWithRecorded);
-  return Sha256Hex(data);
+  return ChainHashWithTail(prev_hash, e, SerializedTail(e));
+}
+
+std::string SerializedTail(const Event& e) {
+  std::string tail;
+  tail.reserve(384);
+  ForEachTailField(e, 0, [&](std::string_view key, std::string_view value, bool quoted) {
+    AppendMember(tail, /*first=*/false, key, value, quoted);  // the head is never empty
+  });
+  tail.push_back('}');
+  return tail;
+}
+
+std::string ChainHashWithTail(std::string_view prev_hash, const Event& e, std::string_view tail) {
+  std::string head = "{";
+  bool first = true;
+  ForEachHeadField(e, kWithSeq | kWithId | kWithRecorded,
+                   [&](std::string_view key, std::string_view value, bool quoted) {
+                     AppendMember(head, first, key, value, quoted);
+                     first = false;
+                   });
+  return Sha256Hex({prev_hash, "\n", head, tail});
 }
 
 std::string DerivedEventId(const Event& e) {
-  return "ev-" + Sha256Hex(Serialize(e, 0)).substr(0, 20);
+  return "ev-" + Sha256Hex({Serialize(e, 0)}).substr(0, 20);
 }
 
 std::string FirstDifference(const Event& a, const Event& b) {

@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "core/chain_hash.h"
+
 namespace dealtrail {
 
 ReadAhead::ReadAhead(EventReader& reader) : thread_([this, &reader] { Run(reader); }) {}
@@ -28,6 +30,7 @@ void ReadAhead::Run(EventReader& reader) {
         Hand(std::move(batch), more.ok() ? Status{} : more.status());
         return;
       }
+      item.tail = SerializedTail(item.event);
       item.line = reader.line();
       item.bytes = reader.bytes_read();
       batch.push_back(std::move(item));

@@ -11,6 +11,7 @@
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -22,6 +23,7 @@ class ReadAhead {
  public:
   struct Item {
     Event event;
+    std::string tail;        // SerializedTail(event): half of its chain hash
     std::int64_t line = 0;   // reader.line() after reading it
     std::int64_t bytes = 0;  // reader.bytes_read() after reading it
   };

@@ -148,8 +148,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       held.clear();
     };
     ReadAhead::Item direct;  // the event read here, without read-ahead
-    const auto shape = reader.validates_shape() ? storage::Writer::Shape::kChecked
-                                                : storage::Writer::Shape::kUnchecked;
+    const bool shape_checked = reader.validates_shape();
     while (true) {
       ReadAhead::Item* item = &direct;
       Result<bool> more = ahead ? ahead->Next(&item) : reader.Next(&direct.event);
@@ -161,8 +160,9 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       }
       ++summary.read;
       Event added_event;
+      const storage::Prepared prepared{shape_checked, item->tail};
       auto added =
-          (*writer)->Add(std::move(item->event), {}, builder ? &added_event : nullptr, shape);
+          (*writer)->Add(std::move(item->event), {}, builder ? &added_event : nullptr, prepared);
       if (!added.ok()) {
         return added.status().At(reader.name() + ":" + std::to_string(item->line));
       }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/chain_hash.h"
 #include "core/text.h"
 #include "storage/checkpoints.h"
 #include "storage/event_rows.h"
@@ -91,9 +92,11 @@ bool Writer::MayHoldRound(std::string_view id) const {
   return !started_empty_ || rounds_.cleared() || rounds_.Find(id) != nullptr;
 }
 
-Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* added, Shape shape) {
-  if (shape == Shape::kUnchecked) DEALTRAIL_RETURN_IF_ERROR(ValidateShape(e));
-  DEALTRAIL_RETURN_IF_ERROR(Resolve(e));
+Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* added,
+                                 const Prepared& prepared) {
+  if (!prepared.shape_checked) DEALTRAIL_RETURN_IF_ERROR(ValidateShape(e));
+  bool renamed = false;
+  DEALTRAIL_RETURN_IF_ERROR(Resolve(e, &renamed));
   if (e.id.empty()) e.id = DerivedEventId(e);
   // Room for this event's histories is made before any is read, so the ones
   // it reads stay where they are until it is stored.
@@ -104,7 +107,7 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* a
   // fit as a new one: a check refuses it, or the unique index on ids does.
   CommitmentHistory* history = nullptr;
   Status fits = Check(e, options, &history);
-  if (fits.ok()) fits = Insert(e);
+  if (fits.ok()) fits = Insert(e, renamed ? std::string_view() : prepared.tail);
   if (!fits.ok()) {
     auto recorded = Recorded(e);
     if (!recorded.ok()) return recorded.status();
@@ -157,7 +160,7 @@ Result<PartyDirectory*> Writer::Parties() {
   return &*parties_;
 }
 
-Status Writer::Resolve(Event& e) {
+Status Writer::Resolve(Event& e, bool* renamed) {
   if (!IsPartyKind(e.kind) && e.kind != EventKind::kOpen && e.kind != EventKind::kRoundOpen &&
       e.kind != EventKind::kValuation) {
     return {};  // names no party
@@ -167,7 +170,10 @@ Status Writer::Resolve(Event& e) {
   auto resolve = [&](std::string& name, std::string_view field) -> Status {
     auto id = (*parties)->Resolve(name, field);
     if (!id.ok()) return id.status();
-    name = *id;
+    if (*id != name) {
+      name = *id;
+      *renamed = true;
+    }
     return {};
   };
   if (e.kind == EventKind::kOpen) {
@@ -436,7 +442,7 @@ Status Writer::CheckRetract(const Event& e) {
   return {};
 }
 
-Status Writer::Insert(Event& e) {
+Status Writer::Insert(Event& e, std::string_view tail) {
   e.seq = head_seq_ + 1;
   if (e.has_recorded_at) {
     if (e.recorded_at < head_recorded_) {
@@ -453,7 +459,7 @@ Status Writer::Insert(Event& e) {
   } else {
     e.recorded_at = std::max(now_, head_recorded_);
   }
-  e.hash = ChainHash(head_hash_, e);
+  e.hash = tail.empty() ? ChainHash(head_hash_, e) : ChainHashWithTail(head_hash_, e, tail);
   sqlite3_stmt* insert = insert_.get();
   sqlite3_reset(insert);
   BindEvent(insert, e, bound_);

@@ -26,6 +26,13 @@
 
 namespace dealtrail::storage {
 
+// What an import worked out for an event ahead of the writer, on the thread
+// that parses its input.
+struct Prepared {
+  bool shape_checked = false;  // it passed ValidateShape (so it is not checked again)
+  std::string_view tail;       // its SerializedTail as read, or empty
+};
+
 class Writer {
  public:
   // Reads the chain head and the party directory. Call inside a write
@@ -37,11 +44,8 @@ class Writer {
   // decides whether to roll the transaction back.
   // With `added`, an event that was added is moved there as stored (its
   // seq, ids, recording time and hash filled in).
-  // kChecked: the event has passed ValidateShape already (as from a reader
-  // that checks it), so it is not checked again.
-  enum class Shape { kUnchecked, kChecked };
   Result<AppendResult> Add(Event event, const AppendOptions& options, Event* added = nullptr,
-                           Shape shape = Shape::kUnchecked);
+                           const Prepared& prepared = {});
 
   // Whether the ledger had no events when the writer started (so neither
   // replay checkpoints).
@@ -108,7 +112,8 @@ class Writer {
   // The party directory, read when an event first names a party.
   Result<PartyDirectory*> Parties();
 
-  Status Resolve(Event& e);
+  // Party names to ids; *renamed: whether any changed.
+  Status Resolve(Event& e, bool* renamed);
   // Whether `e` fits the ledger as a new event; a commitment's event leaves
   // its cached history in *history.
   Status Check(const Event& e, const AppendOptions& options, CommitmentHistory** history);
@@ -125,8 +130,9 @@ class Writer {
     std::string kind, commitment, round, effective_date;
   };
   std::optional<Target> FindTarget(const std::string& event_id);
-  // Appends `e` to the chain; a conflict if its id is taken.
-  Status Insert(Event& e);
+  // Appends `e` to the chain (`tail`: its SerializedTail, if known); a
+  // conflict if its id is taken.
+  Status Insert(Event& e, std::string_view tail);
   // Keeps the cached histories (`history`: e's commitment's) up to date.
   void Remember(const Event& e, CommitmentHistory* history);
 

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/chain_hash.h"
+
 namespace dealtrail {
 namespace {
 
@@ -246,8 +248,7 @@ TEST(EventFromRawTest, FieldOfAnotherKindIsRefused) {
     const Result<Event> e = FromFields(With(k.fields, c.field, c.value));
     ASSERT_FALSE(e.ok());
     EXPECT_EQ(e.status().field(), c.field);
-    EXPECT_EQ(e.status().message(),
-              "does not apply to " + AKind(k.kind) + " event");
+    EXPECT_EQ(e.status().message(), "does not apply to " + AKind(k.kind) + " event");
   }
   // Aliases given as a list (JSON) are checked the same way.
   RawEvent raw;
@@ -627,6 +628,32 @@ TEST(ChainHashTest, IsSha256OverThePreviousHashANewlineAndTheLine) {
             R"("recorded_at":"2026-02-27T18:30:00.000000Z","commitment":"c1"})");
   // sha256(kGenesisHash + "\n" + the line above), computed outside dealtrail.
   EXPECT_EQ(ChainHash(kGenesisHash, e),
+            "23fa716df99d0fc018a3c3abfc3cbcabcfe73fa135ce7f663f8e3b2caf513694");
+}
+
+// An import serializes the tail of each line on its parsing thread: the
+// tail must be exactly the end of the canonical line, for every kind, and
+// the hash from it the same.
+TEST(ChainHashTest, TheTailIsTheEndOfTheCanonicalLine) {
+  std::vector<Event> events;
+  for (const KindCase& c : MinimalEvents()) events.push_back(MustParse(c.fields));
+  events.push_back(FullOpen());
+  for (Event& e : events) {
+    e.seq = 12;
+    e.recorded_at = *ParseTimestamp("2026-02-27T18:30:00Z");
+    const std::string line = CanonicalJson(e, false);
+    const std::string tail = SerializedTail(e);
+    ASSERT_GE(line.size(), tail.size());
+    EXPECT_EQ(line.substr(line.size() - tail.size()), tail) << line;
+    EXPECT_EQ(tail.back(), '}');
+    EXPECT_EQ(tail.find("recorded_at"), std::string::npos) << tail;
+    EXPECT_EQ(ChainHashWithTail(kGenesisHash, e, tail), ChainHash(kGenesisHash, e)) << line;
+  }
+  // The pinned hash above, through the tail.
+  Event cancel = MustParse(MinimalEvents()[6].fields);
+  cancel.seq = 1;
+  cancel.recorded_at = *ParseTimestamp("2026-02-27T18:30:00Z");
+  EXPECT_EQ(ChainHashWithTail(kGenesisHash, cancel, SerializedTail(cancel)),
             "23fa716df99d0fc018a3c3abfc3cbcabcfe73fa135ce7f663f8e3b2caf513694");
 }
 

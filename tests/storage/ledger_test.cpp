@@ -328,6 +328,34 @@ TEST_F(LedgerTest, ReimportingIsANoOpAndAChangedEventIsAConflict) {
   EXPECT_EQ(EventCount(), count);
 }
 
+// An import hashes each event from a tail serialized as it was read; an
+// event whose party names resolve to other ids is hashed as stored.
+TEST_F(LedgerTest, ImportedEventsChainAsStoredWhenNamesResolve) {
+  AddParties();
+  auto r = ImportText(
+      R"({"kind":"open","date":"2025-09-22","commitment":"a","commitment_kind":"pledge","from":"Nvidia","to":"openai","amount":"$1B"})"
+      "\n"
+      R"({"kind":"fund","date":"2025-09-23","commitment":"a","amount":"$0.5B"})"
+      "\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  std::vector<Event> stored;
+  ASSERT_TRUE(ledger_
+                  ->ForEachEvent([&](const Event& e) {
+                    stored.push_back(e);
+                    return Status{};
+                  })
+                  .ok());
+  ASSERT_GE(stored.size(), 2u);
+  const Event& open = stored[stored.size() - 2];
+  EXPECT_EQ(open.from, "nvidia");
+  for (std::size_t i = 1; i < stored.size(); ++i) {
+    EXPECT_EQ(stored[i].hash, ChainHash(stored[i - 1].hash, stored[i])) << stored[i].id;
+  }
+  auto report = ledger_->Verify();
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_TRUE(report->ok());
+}
+
 // A reader of its own need not check the events' shape: the import does.
 TEST_F(LedgerTest, AnImportChecksTheShapeOfEventsFromAReaderThatDoesNot) {
   class Handed : public EventReader {
