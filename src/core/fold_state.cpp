@@ -231,13 +231,9 @@ void ApplyToRound(RoundState& r, const FoldEvent& e, Interner& names) {
   }
 }
 
-CommitmentPosition Materialize(const CommitmentState& c, const Interner& names,
-                               date::sys_days as_of) {
+CommitmentPosition Figures(const CommitmentState& c) {
   CommitmentPosition p;
-  p.id = names.View(c.id);
   p.kind = c.kind;
-  p.from = names.View(c.from);
-  p.to = names.View(c.to);
   p.currency = c.currency;
   p.certainty = c.certainty;
   p.status = c.status;
@@ -246,15 +242,24 @@ CommitmentPosition Materialize(const CommitmentState& c, const Interner& names,
   p.funded = c.funded;
   if (c.conditional)
     p.stated_conditional = Amount{c.conditional->minor, c.currency, c.conditional->bound};
+  p.version = c.version;
+  p.last_seq = c.last_seq;
+  DeriveAmounts(p);
+  return p;
+}
+
+CommitmentPosition Materialize(const CommitmentState& c, const Interner& names,
+                               date::sys_days as_of) {
+  CommitmentPosition p = Figures(c);
+  p.id = names.View(c.id);
+  p.from = names.View(c.from);
+  p.to = names.View(c.to);
   p.superseded_by = names.View(c.superseded_by);
   p.round = names.View(c.round);
   p.terms = names.View(c.terms);
   p.opened = *PartialDate::Of(c.opened, c.opened_precision);
   p.last_change = *PartialDate::Of(c.last_change, c.last_precision);
   p.in_effect = c.latest_end > as_of ? InEffect::kPossibly : InEffect::kDefinitely;
-  p.version = c.version;
-  p.last_seq = c.last_seq;
-  DeriveAmounts(p);
   return p;
 }
 

@@ -207,6 +207,9 @@ ReportState ReportOf(const FoldEvent& e, ValuationBasis basis, const Amount& amo
 // Positions as replay shows them, derived from a state as of a date.
 CommitmentPosition Materialize(const CommitmentState& c, const Interner& names,
                                date::sys_days as_of);
+// Its figures alone (kind, currency, certainty, status, amounts, version),
+// without names or dates: what the checks of a new event read.
+CommitmentPosition Figures(const CommitmentState& c);
 ValuationReport Materialize(const ReportState& r, const Interner& names);
 // Outstanding and conditional from status, committed, funded and the stated
 // conditional part.

@@ -276,14 +276,14 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options,
                              : e.kind == EventKind::kFund    ? "funded"
                              : e.kind == EventKind::kRevise  ? "revised"
                                                              : std::string(KindName(e.kind)) + "d";
-    return Status::Conflict("commitment", "commitment " + Quote(c->id) + " is " +
+    return Status::Conflict("commitment", "commitment " + Quote(e.commitment) + " is " +
                                               std::string(StatusName(c->status)) + " as of " +
                                               e.date.ToString() + "; it cannot be " + what);
   }
   for (const auto& [field, amount] :
        {std::pair{"amount", &e.amount}, std::pair{"conditional", &e.conditional}}) {
     if (*amount && !((*amount)->currency == c->currency)) {
-      return Status::Invalid(field, "commitment " + Quote(c->id) + " is in " +
+      return Status::Invalid(field, "commitment " + Quote(e.commitment) + " is in " +
                                         std::string(c->currency.code()) + ", not " +
                                         std::string((*amount)->currency.code()));
     }
@@ -311,7 +311,7 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options,
       auto funded = dealtrail::Add(c->funded, Interval::Of(*e.amount));
       if (!funded.ok()) return funded.status().For("amount");
       if (c->committed.high && !c->committed.approximate && funded->low > *c->committed.high) {
-        return Status::Invalid("amount", "funding beyond the commitment: " + Quote(c->id) +
+        return Status::Invalid("amount", "funding beyond the commitment: " + Quote(e.commitment) +
                                              " would have " + HumanInterval(*funded) +
                                              " funded of " + HumanInterval(c->committed) +
                                              " committed");
@@ -718,7 +718,7 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
 }
 
 CommitmentPosition Writer::Position(const fold::CommitmentState& state) const {
-  return fold::Materialize(state, names_, kEndOfTime);
+  return fold::Figures(state);
 }
 
 Result<std::optional<CommitmentPosition>> Writer::CommitmentAt(const std::string& id,

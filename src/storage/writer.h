@@ -159,6 +159,7 @@ class Writer {
                                                          const CommitmentHistory& history,
                                                          const PartialDate& date);
   Result<std::optional<fold::RoundState>> RoundAt(const std::string& id, const PartialDate& date);
+  // A commitment's figures (fold::Figures: no names or dates).
   CommitmentPosition Position(const fold::CommitmentState& state) const;
   Status NoSuchCommitment(const std::string& field, const std::string& id);
 
