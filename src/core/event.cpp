@@ -319,7 +319,7 @@ std::string Sha256Hex(std::initializer_list<std::string_view> parts) {
   for (std::string_view data : parts) SHA256_Update(&ctx, data.data(), data.size());
   SHA256_Final(digest, &ctx);
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out(2 * SHA256_DIGEST_LENGTH, '0');
+  std::string out(std::size_t{2} * SHA256_DIGEST_LENGTH, '0');
   for (std::size_t i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
     out[2 * i] = kHex[digest[i] >> 4];
     out[2 * i + 1] = kHex[digest[i] & 0xF];
@@ -361,6 +361,7 @@ std::optional<ValuationBasis> BasisFromName(std::string_view name) {
 const std::vector<std::string_view>& EventFieldNames() {
   static const std::vector<std::string_view> names = [] {
     std::vector<std::string_view> v;
+    v.reserve(kFields.size());
     for (const FieldSpec& f : kFields) v.push_back(f.name);
     return v;
   }();
@@ -482,9 +483,15 @@ Result<Event> EventFromRaw(const RawEvent& raw) {
     if (name != "kind") continue;
     kind = KindFromName(value);
     if (!kind) {
-      std::string known;
-      for (const auto& [k, text] : kKinds) known += (known.empty() ? "" : ", ") + std::string(text);
-      return Status::Invalid("kind", "expected one of " + known + "; got '" + value + "'");
+      std::string expected = "expected one of ";
+      for (const auto& [k, text] : kKinds) {
+        if (k != kKinds.front().first) expected += ", ";
+        expected += text;
+      }
+      expected += "; got '";
+      expected += value;
+      expected += "'";
+      return Status::Invalid("kind", expected);
     }
   }
   if (!kind) return Status::Invalid("kind", "missing: every event needs a kind");
