@@ -15,20 +15,21 @@ namespace dealtrail::storage {
 namespace {
 
 const date::sys_days kEndOfTime = date::sys_days(date::year{9999} / 12 / 31);
-constexpr std::size_t kMaxCachedHistories = 1'000'000;
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
 }  // namespace
 
-Writer::Writer(SQLite::Database& db, Timestamp now)
+Writer::Writer(SQLite::Database& db, Timestamp now, std::size_t max_cached_histories)
     : db_(db),
       now_(now),
+      max_cached_histories_(max_cached_histories),
       head_hash_(kGenesisHash),
       insert_(Prepare(db.getHandle(), kInsertEvent)) {}
 
-Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp now) {
-  std::unique_ptr<Writer> w(new Writer(db, now));
+Result<std::unique_ptr<Writer>> Writer::Start(SQLite::Database& db, Timestamp now,
+                                              std::size_t max_cached_histories) {
+  std::unique_ptr<Writer> w(new Writer(db, now, max_cached_histories));
   SQLite::Statement head(db, "SELECT seq, hash, recorded_at FROM events ORDER BY seq DESC LIMIT 1");
   if (head.executeStep()) {
     w->head_seq_ = head.getColumn(0).getInt64();
@@ -100,8 +101,8 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* a
   if (e.id.empty()) e.id = DerivedEventId(e);
   // Room for this event's histories is made before any is read, so the ones
   // it reads stay where they are until it is stored.
-  if (commitments_.size() >= kMaxCachedHistories) commitments_.Clear();
-  if (rounds_.size() >= kMaxCachedHistories) rounds_.Clear();
+  if (commitments_.size() >= max_cached_histories_) commitments_.Clear();
+  if (rounds_.size() >= max_cached_histories_) rounds_.Clear();
 
   // An event recorded before is looked up by its id only when it does not
   // fit as a new one: a check refuses it, or the unique index on ids does.

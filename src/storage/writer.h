@@ -35,9 +35,14 @@ struct Prepared {
 
 class Writer {
  public:
+  // Commitments' and rounds' histories kept at most; past it the cache is
+  // emptied and histories are read again as needed.
+  static constexpr std::size_t kMaxCachedHistories = 1'000'000;
+
   // Reads the chain head and the party directory. Call inside a write
   // transaction; `now` is the recording time for events that carry none.
-  static Result<std::unique_ptr<Writer>> Start(SQLite::Database& db, Timestamp now);
+  static Result<std::unique_ptr<Writer>> Start(
+      SQLite::Database& db, Timestamp now, std::size_t max_cached_histories = kMaxCachedHistories);
 
   // Validates `event` against the ledger and appends it (or finds it already
   // recorded). On failure nothing of this event is written; the caller
@@ -102,7 +107,7 @@ class Writer {
     bool cleared_ = false;
   };
 
-  Writer(SQLite::Database& db, Timestamp now);
+  Writer(SQLite::Database& db, Timestamp now, std::size_t max_cached_histories);
   // Whether the ledger may hold a commitment's or round's events. A ledger
   // that had no events when the writer started holds only what this writer
   // added, and each of those went through the histories: most answers need
@@ -165,6 +170,7 @@ class Writer {
 
   SQLite::Database& db_;
   Timestamp now_;
+  std::size_t max_cached_histories_;
   std::optional<PartyDirectory> parties_;
   std::optional<date::sys_days> stale_from_;  // checkpoints from this day on are stale
   std::int64_t head_seq_ = 0;
