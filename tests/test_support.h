@@ -11,9 +11,11 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "dealtrail/event.h"
 #include "dealtrail/ledger.h"
+#include "dealtrail/reader.h"
 
 namespace dealtrail::test {
 
@@ -53,6 +55,20 @@ inline Result<Event> MakeEvent(std::initializer_list<std::pair<std::string, std:
   RawEvent raw;
   raw.fields.assign(fields.begin(), fields.end());
   return EventFromRaw(raw);
+}
+
+// Every event in JSONL text, or the reader's first error.
+inline Result<std::vector<Event>> ReadJsonl(const std::string& text) {
+  std::istringstream in(text);
+  auto reader = MakeJsonlReader(in, "events.jsonl");
+  std::vector<Event> events;
+  Event e;
+  while (true) {
+    auto more = reader->Next(&e);
+    if (!more.ok()) return more.status();
+    if (!*more) return events;
+    events.push_back(e);
+  }
 }
 
 // The fixed clock most tests use, and one that advances a second per call.

@@ -340,7 +340,7 @@ Status Writer::CheckCommitment(const Event& e, const AppendOptions& options,
     auto with = CommitmentUpTo(e.commitment, kEndOfTime, &e);
     if (!with.ok()) return with.status();
     const std::optional<CommitmentPosition> after =
-        *with ? std::optional(Position(**with)) : std::nullopt;
+        *with ? std::optional(fold::Figures(**with)) : std::nullopt;
     if (after && after->committed.high && !after->committed.approximate &&
         after->funded.low > *after->committed.high) {
       return Status::Invalid("amount", "with the events dated after it, " + Quote(e.commitment) +
@@ -432,7 +432,7 @@ Status Writer::CheckRetract(const Event& e) {
     auto without = CommitmentUpTo(commitment, kEndOfTime, nullptr, e.retracts);
     if (!without.ok()) return without.status();
     const std::optional<CommitmentPosition> c =
-        *without ? std::optional(Position(**without)) : std::nullopt;
+        *without ? std::optional(fold::Figures(**without)) : std::nullopt;
     if (c && c->committed.high && !c->committed.approximate && c->funded.low > *c->committed.high) {
       return Status::Conflict(
           "retracts", "without event " + Quote(e.retracts) + ", " + Quote(commitment) +
@@ -718,21 +718,17 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
   return history;
 }
 
-CommitmentPosition Writer::Position(const fold::CommitmentState& state) const {
-  return fold::Figures(state);
-}
-
 Result<std::optional<CommitmentPosition>> Writer::CommitmentAt(const std::string& id,
                                                                const CommitmentHistory& history,
                                                                const PartialDate& date) {
   if (date.first() >= history.latest) {
     if (!history.state) return std::optional<CommitmentPosition>();
-    return std::optional(Position(*history.state));
+    return std::optional(fold::Figures(*history.state));
   }
   auto state = CommitmentUpTo(id, date.first());
   if (!state.ok()) return state.status();
   if (!*state) return std::optional<CommitmentPosition>();
-  return std::optional(Position(**state));
+  return std::optional(fold::Figures(**state));
 }
 
 Result<std::optional<fold::RoundState>> Writer::RoundAt(const std::string& id,

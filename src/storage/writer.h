@@ -158,14 +158,12 @@ class Writer {
   void Step(std::optional<fold::RoundState>& state, const Event& e);
   // Whether a commitment's opening dated on or before `by` is in view.
   Result<bool> HasOpening(const std::string& commitment, date::sys_days by);
-  // The state a new event dated `date` would see: from the cache unless the
-  // event is back-dated, otherwise read afresh.
+  // The commitment's figures (fold::Figures) a new event dated `date` would
+  // see: from the cache unless the event is back-dated, otherwise read afresh.
   Result<std::optional<CommitmentPosition>> CommitmentAt(const std::string& id,
                                                          const CommitmentHistory& history,
                                                          const PartialDate& date);
   Result<std::optional<fold::RoundState>> RoundAt(const std::string& id, const PartialDate& date);
-  // A commitment's figures (fold::Figures: no names or dates).
-  CommitmentPosition Position(const fold::CommitmentState& state) const;
   Status NoSuchCommitment(const std::string& field, const std::string& id);
 
   SQLite::Database& db_;

@@ -4,10 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
-#include "dealtrail/reader.h"
 #include "dealtrail/replay.h"
 #include "test_support.h"
 
@@ -19,17 +16,10 @@ const date::sys_days kAsOf = date::sys_days(date::year{2026} / 12 / 31);
 // The reference fixture folded: pledges, equity, rounds, valuations,
 // supersession, fundings, in two currencies' worth of amounts.
 Fold FixtureFold() {
-  std::ifstream in(std::string(DEALTRAIL_FIXTURES_DIR) + "/nvidia-openai.jsonl");
-  auto reader = MakeJsonlReader(in, "nvidia-openai.jsonl");
-  std::vector<Event> events;
-  Event e;
-  while (true) {
-    auto more = reader->Next(&e);
-    EXPECT_TRUE(more.ok()) << more.status().ToString();
-    if (!more.ok() || !*more) break;
-    e.seq = static_cast<std::int64_t>(events.size()) + 1;
-    events.push_back(e);
-  }
+  auto read = test::ReadJsonl(test::ReadBytes(test::FixturePath()));
+  EXPECT_TRUE(read.ok()) << read.status().ToString();
+  std::vector<Event> events = read.ok() ? *read : std::vector<Event>();
+  for (std::size_t i = 0; i < events.size(); ++i) events[i].seq = static_cast<std::int64_t>(i) + 1;
   EXPECT_GT(events.size(), 10u);
   std::stable_sort(events.begin(), events.end(),
                    [](const Event& a, const Event& b) { return a.date.first() < b.date.first(); });

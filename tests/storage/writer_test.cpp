@@ -9,20 +9,14 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
-#include "dealtrail/reader.h"
 #include "storage/schema.h"
 #include "test_support.h"
 
 namespace dealtrail {
 namespace {
-
-namespace fs = std::filesystem;
 
 // The fixture, then the fixture again (already present), then events that
 // reach back to commitments and rounds the cache has long since let go.
@@ -56,26 +50,16 @@ std::vector<Event> Events() {
       "\n"
       R"({"id":"x-late","kind":"fund","date":"2026-03-08","commitment":"openai-amazon-2025-aws","amount":"$1B"})"
       "\n";
-  std::istringstream in(text);
-  auto reader = MakeJsonlReader(in, "events.jsonl");
-  std::vector<Event> events;
-  Event e;
-  while (true) {
-    auto more = reader->Next(&e);
-    EXPECT_TRUE(more.ok()) << more.status().ToString();
-    if (!more.ok() || !*more) break;
-    events.push_back(e);
-  }
-  return events;
+  auto events = test::ReadJsonl(text);
+  EXPECT_TRUE(events.ok()) << events.status().ToString();
+  return events.ok() ? *events : std::vector<Event>();
 }
 
 // Each event's outcome ("added N", "present N", or the error's code and
 // field) and the chain head, from a writer keeping at most `max` histories.
 std::vector<std::string> Outcomes(const std::vector<Event>& events, std::size_t max) {
-  const fs::path path =
-      fs::temp_directory_path() / ("dealtrail-writer-" + std::to_string(max) + ".db");
-  fs::remove(path);
-  auto db = storage::CreateLedgerFile(path.string());
+  const test::TempDir dir;
+  auto db = storage::CreateLedgerFile(dir.File("ledger.db"));
   EXPECT_TRUE(db.ok()) << db.status().ToString();
   if (!db.ok()) return {};
   std::vector<std::string> outcomes;
@@ -101,8 +85,6 @@ std::vector<std::string> Outcomes(const std::vector<Event>& events, std::size_t 
     EXPECT_TRUE((*writer)->Finish().ok());
     tx.commit();
   }
-  db->reset();
-  fs::remove(path);
   return outcomes;
 }
 
