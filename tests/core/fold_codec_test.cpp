@@ -81,7 +81,7 @@ class Format1 {
 };
 
 std::int32_t Day(int y, unsigned m, unsigned d) {
-  return date::sys_days(date::year{y} / m / d).time_since_epoch().count();
+  return date::sys_days(date::year{y} / date::month{m} / date::day{d}).time_since_epoch().count();
 }
 
 TEST(FoldCodec, TheFixedWidthFormatStillReads) {
