@@ -2,7 +2,7 @@
 // through the sqlite3 C API and nothing else — the "SQLite limit" the
 // benchmarks hold dealtrail against.
 //
-//   dealtrail-sqlite-bench insert SOURCE DEST
+//   dealtrail-sqlite-bench insert SOURCE DEST [--cache-kib K]
 //       Loads every row of SOURCE (a ledger) into memory, then inserts them
 //       into DEST (a new ledger from `dealtrail init`) in one transaction
 //       with prepared statements: no JSON, no hashing, no validation beyond
@@ -10,6 +10,8 @@
 //       file — as a dealtrail import's process does before it exits.
 //       Prints "events N seconds S events_per_second R" through the close,
 //       and "commit_seconds C commit_events_per_second RC" to the COMMIT.
+//       --cache-kib: the page cache of the insert, as an import of the same
+//       history gives itself (src/storage/ledger.cpp, ImportCache).
 //   dealtrail-sqlite-bench fold LEDGER AS_OF [--repeat N]
 //       Scans the events dated on or before AS_OF through the events_by_date
 //       index, leaves retracted events out, folds committed and funded per
@@ -204,7 +206,7 @@ void StepAndReset(Stmt& stmt) {
   sqlite3_reset(stmt.get());
 }
 
-int Insert(const std::string& source_path, const std::string& dest_path) {
+int Insert(const std::string& source_path, const std::string& dest_path, int cache_kib) {
   // Parties and aliases are read with the seq of the event that added them
   // first, so each is inserted right after its event, as dealtrail does:
   // that keeps the deferred foreign keys satisfied all along (with
@@ -222,6 +224,7 @@ int Insert(const std::string& source_path, const std::string& dest_path) {
   }
   Db dest(dest_path, SQLITE_OPEN_READWRITE);
   dest.ConfigureLikeDealtrail();
+  if (cache_kib > 0) dest.Exec("PRAGMA cache_size = -" + std::to_string(cache_kib));
   const auto start = Clock::now();
   dest.Exec("BEGIN IMMEDIATE");
   Stmt insert_event(dest, events.InsertSql("events"));
@@ -422,7 +425,7 @@ int Durable(const std::string& path, int runs) {
 }
 
 int Usage() {
-  std::cerr << "usage: dealtrail-sqlite-bench insert SOURCE DEST\n"
+  std::cerr << "usage: dealtrail-sqlite-bench insert SOURCE DEST [--cache-kib K]\n"
                "       dealtrail-sqlite-bench fold LEDGER AS_OF [--repeat N]\n"
                "       dealtrail-sqlite-bench durable LEDGER [--runs N]\n";
   return 2;
@@ -438,7 +441,13 @@ bool ParseCount(std::string_view text, int* out) {
 int main(int argc, char** argv) {
   const std::vector<std::string> args(argv + 1, argv + argc);
   try {
-    if (args.size() == 3 && args[0] == "insert") return Insert(args[1], args[2]);
+    if ((args.size() == 3 || args.size() == 5) && args[0] == "insert") {
+      int cache_kib = 0;
+      if (args.size() == 5 && (args[3] != "--cache-kib" || !ParseCount(args[4], &cache_kib))) {
+        return Usage();
+      }
+      return Insert(args[1], args[2], cache_kib);
+    }
     if ((args.size() == 3 || args.size() == 5) && args[0] == "fold") {
       int repeat = 0;
       if (args.size() == 5 && (args[3] != "--repeat" || !ParseCount(args[4], &repeat))) {
