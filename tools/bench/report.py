@@ -224,14 +224,14 @@ def targets(sizes):
     replay = fast.get(REPLAY)
     raw_fold = fast.get(RAW_FOLD)
 
-    def add(target, value, ok, detail, cpu_ok=None):
+    def add(target, value, ok, detail, cpu_ok=None, where=None):
         """ok: the verdict on wall-clock medians, as the issue states the
         targets; cpu_ok, where given, the same on CPU time: when the two
         disagree (a noisy machine) the status says so instead of choosing."""
         status = "not measured" if ok is None else verdict(ok)
         if ok is not None and cpu_ok is not None and cpu_ok != ok:
             status = f"{verdict(ok)} on wall time, {verdict(cpu_ok)} on CPU time"
-        out.append({"target": target, "at": at, "measured": value, "status": status,
+        out.append({"target": target, "at": where or at, "measured": value, "status": status,
                     "detail": detail})
 
     ledger = s["peers"].get("ledger", {})
@@ -289,17 +289,38 @@ def targets(sizes):
                 f"{fmt_timed(fast[name])} vs replay {fmt_timed(replay)}", cpu < 2)
         else:
             add(label, None, None, "command not in this build")
-    for label, series in (("replay", replay_series(sizes)), ("import", import_series(sizes))):
+    for label, series, raw_label, raw in (
+            ("replay", replay_series(sizes), "the raw scan+fold", raw_fold_series(sizes)),
+            ("import", import_series(sizes), "the raw bulk insert", raw_insert_series(sizes))):
         points = sorted(series.items())
         if len(points) < 2:
             continue
-        exponents = [math.log(t2 / t1) / math.log(n2 / n1)
-                     for (n1, t1), (n2, t2) in zip(points, points[1:])]
+        exponents = growth_exponents(points)
+        detail = "growth exponents between sizes " + ", ".join(
+            f"{a:,}→{b:,}" for (a, _), (b, _) in zip(points, points[1:]))
+        raw_points = sorted(raw.items())
+        if len(raw_points) == len(points):
+            detail += f"; {raw_label}: " + ", ".join(
+                f"{e:.2f}" for e in growth_exponents(raw_points))
         add(f"{label} cost grows linearly or better", ", ".join(f"{e:.2f}" for e in exponents),
-            all(e <= 1.1 for e in exponents),
-            "growth exponents between sizes " + ", ".join(f"{a:,}→{b:,}" for (a, _), (b, _) in
-                                                       zip(points, points[1:])))
+            all(e <= 1.1 for e in exponents), detail,
+            where=f"{points[0][0]:,}–{points[-1][0]:,} events")
     return out
+
+
+def growth_exponents(points):
+    """The exponent k of time ∝ events^k between each pair of sizes."""
+    return [math.log(t2 / t1) / math.log(n2 / n1)
+            for (n1, t1), (n2, t2) in zip(points, points[1:])]
+
+
+def raw_fold_series(sizes):
+    return {n: s["dealtrail_and_sqlite"][RAW_FOLD]["median"] for n, s in sizes.items()
+            if RAW_FOLD in s["dealtrail_and_sqlite"]}
+
+
+def raw_insert_series(sizes):
+    return {n: s["sqlite_insert"]["seconds"] for n, s in sizes.items() if "sqlite_insert" in s}
 
 
 def replay_series(sizes):
