@@ -61,40 +61,26 @@ std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl) {
 
 }  // namespace storage
 
-namespace {
+namespace storage {
 
-// An import of a large file writes all over the event indexes (event ids
-// are random), all in one transaction: every page the cache lets go is read
-// back from a WAL that grows with the import, through a WAL index that grows
-// with it. So the import's page cache grows with its input: one KiB per KiB
-// of input, between BeginWrite's 64 MiB and 1 GiB. SQLite allocates the
-// cache as pages are used; the size before is restored afterwards.
-constexpr std::int64_t kImportCacheMinKib = 64 * 1024;
-constexpr std::int64_t kImportCacheMaxKib = 1024 * 1024;
+ImportCache::ImportCache(SQLite::Database& db, std::int64_t input_bytes) : db_(db) {
+  before_ = db_.execAndGet("PRAGMA cache_size").getInt64();
+  db_.exec("PRAGMA cache_size = -" + std::to_string(KibFor(input_bytes)));
+}
 
-class ImportCache {
- public:
-  ImportCache(SQLite::Database& db, std::int64_t input_bytes) : db_(db) {
-    const std::int64_t kib = std::clamp(input_bytes / 1024, kImportCacheMinKib, kImportCacheMaxKib);
-    before_ = db_.execAndGet("PRAGMA cache_size").getInt64();
-    db_.exec("PRAGMA cache_size = -" + std::to_string(kib));
+ImportCache::~ImportCache() {
+  try {
+    db_.exec("PRAGMA cache_size = " + std::to_string(before_));
+  } catch (const std::exception&) {
+    // The connection is closing or broken; its next write sets a size again.
   }
-  ImportCache(const ImportCache&) = delete;
-  ImportCache& operator=(const ImportCache&) = delete;
-  ~ImportCache() {
-    try {
-      db_.exec("PRAGMA cache_size = " + std::to_string(before_));
-    } catch (const std::exception&) {
-      // The connection is closing or broken; its next write sets a size again.
-    }
-  }
+}
 
- private:
-  SQLite::Database& db_;
-  std::int64_t before_ = 0;
-};
+std::int64_t ImportCache::KibFor(std::int64_t input_bytes) {
+  return std::clamp(input_bytes / 1024, kMinKib, kMaxKib);
+}
 
-}  // namespace
+}  // namespace storage
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Ledger::Ledger(Ledger&&) noexcept = default;
@@ -161,7 +147,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
     if (!writer.ok()) return writer.status();
     sqlite3* db = impl_->db->getHandle();
-    const ImportCache cache(*impl_->db, options.input_bytes);
+    const storage::ImportCache cache(*impl_->db, options.input_bytes);
     ImportSummary summary;
     // The input is parsed on a second thread, ahead of the checks and
     // inserts here (or on this one, when asked: a terminal being typed into).

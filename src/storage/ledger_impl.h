@@ -3,6 +3,7 @@
 #ifndef DEALTRAIL_SRC_STORAGE_LEDGER_IMPL_H_
 #define DEALTRAIL_SRC_STORAGE_LEDGER_IMPL_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,29 @@ namespace storage {
 // writers queue rather than fail. Throws SQLite::Exception (SQLITE_BUSY)
 // past the deadline, like any other SQLite failure.
 std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl);
+
+// An import's page cache, for as long as this lives; the size before is
+// restored afterwards. A large import writes all over the event indexes
+// (event ids are random) in one transaction, and every page the cache lets
+// go is read back from a WAL that grows with the import, through a WAL
+// index that grows with it. So the cache grows with the input: a KiB per
+// KiB, between the 64 MiB every write has (BeginWrite) and 1 GiB. SQLite
+// allocates it only as pages are used.
+class ImportCache {
+ public:
+  static constexpr std::int64_t kMinKib = 64 * 1024;
+  static constexpr std::int64_t kMaxKib = 1024 * 1024;
+  static std::int64_t KibFor(std::int64_t input_bytes);
+
+  ImportCache(SQLite::Database& db, std::int64_t input_bytes);
+  ImportCache(const ImportCache&) = delete;
+  ImportCache& operator=(const ImportCache&) = delete;
+  ~ImportCache();
+
+ private:
+  SQLite::Database& db_;
+  std::int64_t before_ = 0;
+};
 
 }  // namespace storage
 }  // namespace dealtrail

@@ -9,9 +9,12 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
 
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "storage/ledger_impl.h"
 #include "storage/schema.h"
 #include "test_support.h"
 
@@ -111,6 +114,28 @@ TEST(WriterCacheTest, AnEmptiedCacheAnswersAsAFullOne) {
   EXPECT_EQ(got, refused);
   for (std::size_t max : {std::size_t{1}, std::size_t{2}, std::size_t{3}}) {
     EXPECT_EQ(Outcomes(events, max), full) << "a cache of " << max;
+  }
+}
+
+// An import's page cache follows its input between the bounds, and the
+// connection's own size comes back afterwards.
+TEST(ImportCacheTest, SizedToTheInputAndRestoredAfterwards) {
+  SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA cache_size = -2000");
+  auto cache_size = [&db] { return db.execAndGet("PRAGMA cache_size").getInt64(); };
+  const std::int64_t mib = 1024 * 1024;
+  const std::vector<std::pair<std::int64_t, std::int64_t>> cases = {
+      {0, -64 * 1024},                 // no input size: the floor
+      {10 * mib, -64 * 1024},          // a small file: the floor
+      {200 * mib, -200 * 1024},        // a KiB per KiB in between
+      {5 * 1024 * mib, -1024 * 1024},  // a huge file: the ceiling
+  };
+  for (const auto& [input_bytes, expected] : cases) {
+    {
+      const storage::ImportCache cache(db, input_bytes);
+      EXPECT_EQ(cache_size(), expected) << input_bytes;
+    }
+    EXPECT_EQ(cache_size(), -2000) << input_bytes;
   }
 }
 
