@@ -37,8 +37,8 @@ std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl);
 // allocates it only as pages are used.
 class ImportCache {
  public:
-  static constexpr std::int64_t kMinKib = 64 * 1024;
-  static constexpr std::int64_t kMaxKib = 1024 * 1024;
+  static constexpr std::int64_t kMinKib = std::int64_t{64} * 1024;
+  static constexpr std::int64_t kMaxKib = std::int64_t{1024} * 1024;
   static std::int64_t KibFor(std::int64_t input_bytes);
 
   ImportCache(SQLite::Database& db, std::int64_t input_bytes);

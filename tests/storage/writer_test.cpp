@@ -123,12 +123,13 @@ TEST(ImportCacheTest, SizedToTheInputAndRestoredAfterwards) {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE);
   db.exec("PRAGMA cache_size = -2000");
   auto cache_size = [&db] { return db.execAndGet("PRAGMA cache_size").getInt64(); };
-  const std::int64_t mib = 1024 * 1024;
+  const std::int64_t kib = 1024;
+  const std::int64_t mib = kib * kib;
   const std::vector<std::pair<std::int64_t, std::int64_t>> cases = {
-      {0, -64 * 1024},                 // no input size: the floor
-      {10 * mib, -64 * 1024},          // a small file: the floor
-      {200 * mib, -200 * 1024},        // a KiB per KiB in between
-      {5 * 1024 * mib, -1024 * 1024},  // a huge file: the ceiling
+      {0, -64 * kib},           // no input size: the floor
+      {10 * mib, -64 * kib},    // a small file: the floor
+      {200 * mib, -200 * kib},  // a KiB per KiB in between
+      {5 * kib * mib, -mib},    // a huge file: the ceiling (1 GiB in KiB)
   };
   for (const auto& [input_bytes, expected] : cases) {
     {
