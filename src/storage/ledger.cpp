@@ -40,7 +40,7 @@ std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl) {
   // Writes touch the table and five indexes; a large cache keeps a big
   // import from spilling pages to the WAL before commit. Reads scan once
   // and keep SQLite's small default.
-  impl.db->exec("PRAGMA cache_size = -65536");
+  impl.db->exec("PRAGMA cache_size = -" + std::to_string(kWriteCacheKib));
   using std::chrono::steady_clock;
   const auto deadline = steady_clock::now() + std::chrono::milliseconds(impl.options.busy_wait_ms);
   auto pause = std::chrono::milliseconds(1);
@@ -58,10 +58,6 @@ std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl) {
     pause = std::min(pause * 2, std::chrono::milliseconds(50));
   }
 }
-
-}  // namespace storage
-
-namespace storage {
 
 ImportCache::ImportCache(SQLite::Database& db, std::int64_t input_bytes) : db_(db) {
   before_ = db_.execAndGet("PRAGMA cache_size").getInt64();

@@ -23,6 +23,9 @@ struct Ledger::Impl {
 
 namespace storage {
 
+// The page cache every write has, in KiB (64 MiB).
+inline constexpr std::int64_t kWriteCacheKib = std::int64_t{64} * 1024;
+
 // BEGIN IMMEDIATE, waiting for other writers up to options.busy_wait_ms:
 // writers queue rather than fail. Throws SQLite::Exception (SQLITE_BUSY)
 // past the deadline, like any other SQLite failure.
@@ -33,11 +36,11 @@ std::unique_ptr<SQLite::Transaction> BeginWrite(Ledger::Impl& impl);
 // (event ids are random) in one transaction, and every page the cache lets
 // go is read back from a WAL that grows with the import, through a WAL
 // index that grows with it. So the cache grows with the input: a KiB per
-// KiB, between the 64 MiB every write has (BeginWrite) and 1 GiB. SQLite
+// KiB, between the cache every write has (kWriteCacheKib) and 1 GiB. SQLite
 // allocates it only as pages are used.
 class ImportCache {
  public:
-  static constexpr std::int64_t kMinKib = std::int64_t{64} * 1024;
+  static constexpr std::int64_t kMinKib = kWriteCacheKib;
   static constexpr std::int64_t kMaxKib = std::int64_t{1024} * 1024;
   static std::int64_t KibFor(std::int64_t input_bytes);
 
