@@ -76,6 +76,22 @@ std::int64_t ImportCache::KibFor(std::int64_t input_bytes) {
   return std::clamp(input_bytes / 1024, kMinKib, kMaxKib);
 }
 
+DeferredIndexes::DeferredIndexes(SQLite::Database& db) : db_(db) {
+  SQLite::Statement find(db_, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?");
+  for (const char* name : kNames) {
+    find.bind(1, name);
+    const bool found = find.executeStep();  // if not, dropped out of band: verify says so
+    if (found) create_.push_back(find.getColumn(0).getString());
+    find.reset();  // a DROP waits for no statement of this connection
+    if (found) db_.exec(std::string("DROP INDEX ") + name);
+  }
+}
+
+void DeferredIndexes::Rebuild() {
+  for (const std::string& sql : create_) db_.exec(sql);
+  create_.clear();
+}
+
 }  // namespace storage
 
 Ledger::Ledger(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -156,6 +172,8 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     if ((*writer)->started_empty() && options.input_bytes > 0 && !options.dry_run) {
       builder.emplace(options.input_bytes);
     }
+    std::optional<storage::DeferredIndexes> deferred;
+    if ((*writer)->started_empty() && !options.dry_run) deferred.emplace(*impl_->db);
     std::optional<storage::CheckpointStore> store;
     std::vector<storage::BuiltCheckpoint> held;  // made before the import was large enough
     auto store_ready = [&](std::vector<storage::BuiltCheckpoint> ready) {
@@ -215,6 +233,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         summary.checkpoints = 0;
       }
     }
+    if (deferred) deferred->Rebuild();
     tx->commit();
     tx.reset();
     if (!built && summary.added >= kCheckpointAfterImport) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Transaction.h>
@@ -52,6 +53,31 @@ class ImportCache {
  private:
   SQLite::Database& db_;
   std::int64_t before_ = 0;
+};
+
+// The event indexes no check of a write reads: replay's date order
+// (events_by_date) and timeline's parties (events_by_from, events_by_to).
+// Their keys arrive in no order, so inserting row by row into them slows
+// down as they outgrow the page cache; built after the last row, SQLite
+// sorts the keys first. An import into a ledger without events drops them
+// when this is made and creates them again, from the SQL they were stored
+// with, in Rebuild(), inside the import's transaction: a failed import
+// rolls back to the ledger with its indexes, and a finished one has the
+// same schema, byte for byte, as one written event by event.
+class DeferredIndexes {
+ public:
+  static constexpr const char* kNames[] = {"events_by_date", "events_by_from", "events_by_to"};
+
+  explicit DeferredIndexes(SQLite::Database& db);
+  DeferredIndexes(const DeferredIndexes&) = delete;
+  DeferredIndexes& operator=(const DeferredIndexes&) = delete;
+
+  // Creates the dropped indexes again. Throws SQLite::Exception.
+  void Rebuild();
+
+ private:
+  SQLite::Database& db_;
+  std::vector<std::string> create_;  // the CREATE INDEX of each one dropped
 };
 
 }  // namespace storage

@@ -7,6 +7,7 @@
 #include <SQLiteCpp/Exception.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -454,6 +455,72 @@ TEST_F(LedgerTest, AnImportIntoAnEmptyLedgerChecksAgainstItsOwnEvents) {
   EXPECT_EQ(a.id, "a");
   EXPECT_EQ(a.status, CommitmentStatus::kSuperseded);
   EXPECT_EQ(a.funded.low, 0) << "the retracted funding still counts";
+}
+
+// An import into an empty ledger drops the indexes no check reads and
+// builds them after its last event (storage::DeferredIndexes). Finished, the
+// ledger has the schema of one written event by event, every index entry in
+// place; refused, it is the empty ledger it was, indexes included.
+TEST_F(LedgerTest, AnImportIntoAnEmptyLedgerEndsWithItsSchemaAsCreated) {
+  auto schema = [](const std::string& path) {
+    SQLite::Database db(path);
+    SQLite::Statement q(db,
+                        "SELECT name || ': ' || coalesce(sql, '') FROM sqlite_schema "
+                        "WHERE type = 'index' ORDER BY name");
+    std::vector<std::string> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+    return out;
+  };
+  const std::string fresh = dir_.File("fresh.db");
+  ASSERT_TRUE(Ledger::Create(fresh, FixedClock(kNow)).ok());
+  const std::vector<std::string> created = schema(fresh);
+  ASSERT_TRUE(std::any_of(created.begin(), created.end(),
+                          [](const std::string& o) { return o.starts_with("events_by_date:"); }));
+
+  const std::string parties =
+      R"({"kind":"party-add","date":"2024-01-01","party":"nvidia","name":"Nvidia"})"
+      "\n"
+      R"({"kind":"party-add","date":"2024-01-01","party":"openai","name":"OpenAI"})"
+      "\n";
+  std::string opens;
+  for (int i = 0; i < 40; ++i) {
+    opens += R"({"kind":"open","date":"2025-)" + std::string(i % 12 < 9 ? "0" : "") +
+             std::to_string(i % 12 + 1) + R"(-01","commitment":"c)" + std::to_string(i) +
+             R"(","commitment_kind":"pledge","from":")" + (i % 2 ? "nvidia" : "openai") +
+             R"(","to":")" + (i % 2 ? "openai" : "nvidia") +
+             R"(","amount":"$1B"})"
+             "\n";
+  }
+  const std::string before = BytesAtRest();
+  auto refused =
+      ImportText(parties + opens +
+                 R"({"kind":"fund","date":"2025-12-01","commitment":"none","amount":"$1B"})"
+                 "\n");
+  ASSERT_FALSE(refused.ok());
+  ledger_.reset();
+  EXPECT_TRUE(ReadBytes(path_) == before) << "the refused import changed the file";
+  EXPECT_EQ(schema(path_), created);
+  Reopen();
+
+  auto r = ImportText(parties + opens, /*dry_run=*/false, /*sized=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 42);
+  ledger_.reset();
+  EXPECT_EQ(schema(path_), created);
+  SQLite::Database db(path_);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_date "
+                          "WHERE effective_date > ''")
+                .getInt64(),
+            42);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_from "
+                          "WHERE kind = 'open' AND from_party = 'nvidia'")
+                .getInt64(),
+            20);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_to "
+                          "WHERE kind = 'open' AND to_party = 'nvidia'")
+                .getInt64(),
+            20);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
 }
 
 // A large import into an empty ledger builds its replay checkpoints as the
