@@ -512,6 +512,21 @@ Status Ledger::Backup(const std::string& dest) const {
   fs::path partial = final_path;
   partial += ".partial-" + std::to_string(::getpid());
   try {
+    // VACUUM INTO reads the tables and builds every index of the copy
+    // afresh, so a damaged index page of the ledger would never be read: the
+    // copy would be whole and the damage unseen. The pages are checked first
+    // (a fifth of the copy's time at 1M events); a ledger only grows, so
+    // what passes here is what the copy reads.
+    std::string check = impl_->db->execAndGet("PRAGMA quick_check(1)").getString();
+    if (check != "ok") {
+      // "*** in database main ***\n<the first problem>": keep the problem.
+      if (const auto newline = check.rfind('\n'); newline != std::string::npos) {
+        check.erase(0, newline + 1);
+      }
+      return Status{StatusCode::kCorrupt, "",
+                    dest + ": cannot write the backup (the ledger file is damaged: quick_check: " +
+                        check + ")"};
+    }
     // VACUUM INTO copies one consistent snapshot, whatever other processes
     // write meanwhile, into a compact new file.
     SQLite::Statement vacuum(*impl_->db, "VACUUM INTO ?");

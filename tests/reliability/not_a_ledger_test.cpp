@@ -170,6 +170,36 @@ TEST_F(NotALedgerTest, TruncatedLedgersAreRefusedByVerifyAndCrashNothing) {
   }
 }
 
+// Damage confined to one index page: the copy `backup` makes (VACUUM INTO)
+// reads only the tables and builds its indexes afresh, so it would come out
+// whole and hide the damage. Backup checks the pages first and refuses, as
+// verify does; the file is left as it was.
+TEST_F(NotALedgerTest, ABackupRefusesALedgerWhoseOnlyDamageIsAnIndexPage) {
+  std::int64_t page = 0;
+  std::int64_t page_size = 0;
+  {
+    SQLite::Database db(ledger_, SQLite::OPEN_READONLY);
+    page = db.execAndGet("SELECT rootpage FROM sqlite_schema WHERE name = 'events_by_commitment'")
+               .getInt64();
+    page_size = db.execAndGet("PRAGMA page_size").getInt64();
+  }
+  ASSERT_GT(page, 1);
+  std::string bytes = ledger_bytes_;
+  const auto at = static_cast<std::size_t>((page - 1) * page_size);
+  ASSERT_LE(at + static_cast<std::size_t>(page_size), bytes.size());
+  bytes.replace(at, static_cast<std::size_t>(page_size), RandomBytes(page_size, 7));
+  const std::string path = dir_.File("damaged-index.db");
+  WriteFile(path, bytes);
+
+  const ProcessResult backup = Dealtrail(path, {"backup", dir_.File("backup-of-a-bad-file.db")});
+  EXPECT_TRUE(ExitedWith(backup, {1})) << backup.Describe() << ": " << backup.err;
+  EXPECT_TRUE(IsOneLine(backup.err)) << backup.err;
+  EXPECT_NE(backup.err.find("damaged"), std::string::npos) << backup.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("backup-of-a-bad-file.db")));
+  EXPECT_TRUE(ReadBytes(path) == bytes) << "backup changed the file";
+  EXPECT_TRUE(ExitedWith(Dealtrail(path, {"verify"}), {1}));
+}
+
 // The same, held to the contract's wording: one line saying "damaged" or
 // "not a dealtrail ledger", from every command.
 TEST_F(NotALedgerTest, TruncatedLedgersAreRefusedInOneLineSayingDamaged) {
