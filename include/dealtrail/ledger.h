@@ -205,7 +205,9 @@ class Ledger {
                      const std::function<Status(const Event&)>& fn) const;
 
   // Writes a consistent copy of the ledger to `dest` (which must not exist),
-  // while other processes may be writing.
+  // while other processes may be writing. A ledger whose pages fail SQLite's
+  // quick_check is refused (kCorrupt) and nothing is written: the copy builds
+  // its indexes afresh and would otherwise hide a damaged index page.
   Status Backup(const std::string& dest) const;
 
   // The party id a name or alias stands for. kNotFound names the nearest
