@@ -371,6 +371,25 @@ Result<std::vector<PartyInfo>> Ledger::Parties() const {
   }
 }
 
+namespace {
+
+// The problems `PRAGMA integrity_check` or `quick_check` reports, one per
+// line: a row may hold several lines ("*** in database main ***", then one
+// per problem), and "ok" means none.
+std::vector<std::string> PageProblems(SQLite::Database& db, const std::string& pragma) {
+  std::vector<std::string> problems;
+  SQLite::Statement check(db, pragma);
+  while (check.executeStep()) {
+    std::istringstream lines(check.getColumn(0).getString());
+    for (std::string line; std::getline(lines, line);) {
+      if (line != "ok" && !line.empty() && !line.starts_with("*** ")) problems.push_back(line);
+    }
+  }
+  return problems;
+}
+
+}  // namespace
+
 Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& against) const {
   VerifyReport report;
   std::string hash_at_checkpoint;
@@ -382,16 +401,8 @@ Result<VerifyReport> Ledger::Verify(const std::optional<ChainCheckpoint>& agains
       report.problems.push_back("schema version " + std::to_string(report.schema_version) +
                                 ", expected " + std::to_string(CurrentSchemaVersion()));
     }
-    SQLite::Statement integrity(db, "PRAGMA integrity_check");
-    while (integrity.executeStep()) {
-      // One row may hold several lines ("*** in database main ***", then
-      // one per problem): each becomes a problem of its own.
-      std::istringstream lines(integrity.getColumn(0).getString());
-      for (std::string line; std::getline(lines, line);) {
-        if (line != "ok" && !line.empty() && !line.starts_with("*** ")) {
-          report.problems.push_back("the ledger file is damaged: integrity_check: " + line);
-        }
-      }
+    for (const std::string& problem : PageProblems(db, "PRAGMA integrity_check")) {
+      report.problems.push_back("the ledger file is damaged: integrity_check: " + problem);
     }
     SQLite::Statement fk(db, "PRAGMA foreign_key_check");
     if (fk.executeStep()) {
@@ -517,15 +528,11 @@ Status Ledger::Backup(const std::string& dest) const {
     // copy would be whole and the damage unseen. The pages are checked first
     // (a fifth of the copy's time at 1M events); a ledger only grows, so
     // what passes here is what the copy reads.
-    std::string check = impl_->db->execAndGet("PRAGMA quick_check(1)").getString();
-    if (check != "ok") {
-      // "*** in database main ***\n<the first problem>": keep the problem.
-      if (const auto newline = check.rfind('\n'); newline != std::string::npos) {
-        check.erase(0, newline + 1);
-      }
+    if (const auto problems = PageProblems(*impl_->db, "PRAGMA quick_check(1)");
+        !problems.empty()) {
       return Status{StatusCode::kCorrupt, "",
                     dest + ": cannot write the backup (the ledger file is damaged: quick_check: " +
-                        check + ")"};
+                        problems.front() + ")"};
     }
     // VACUUM INTO copies one consistent snapshot, whatever other processes
     // write meanwhile, into a compact new file.
