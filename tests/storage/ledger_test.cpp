@@ -15,6 +15,7 @@
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/reader.h"
+#include "storage/fold_pipeline.h"
 #include "storage/fold_scan.h"
 #include "storage/schema.h"
 #include "test_support.h"
@@ -978,47 +979,135 @@ TEST(LedgerRoundTrip, ExportImportExportIsIdentical) {
   }
 }
 
-// A replay holds the events it reads while its checkpoint is still being
-// decoded on another thread: held events must own their text (the row they
-// came from is gone by then) and fold exactly as the events read directly.
-TEST(HeldEventsTest, HeldEventsFoldAsTheEventsReadDirectly) {
-  TempDir dir;
-  const std::string path = dir.File("held.db");
-  {
-    auto ledger = Ledger::Create(path, FixedClock(kNow));
-    ASSERT_TRUE(ledger.ok());
-    std::ifstream fixture(test::FixturePath());
-    auto reader = MakeJsonlReader(fixture, "fixture");
-    ASSERT_TRUE(ledger->Import(*reader).ok());
+// A replay reads events on one thread and folds them on another, which
+// first makes the fold (decoding a checkpoint): the events handed over must
+// own their text (the row they came from is gone by then) and fold exactly as
+// the events read directly, across the batches they are handed over in (here
+// as small as one event and one byte, so every event and most texts start a
+// batch, and batches are recycled).
+class FoldPipelineTest : public ::testing::TestWithParam<std::pair<std::size_t, std::size_t>> {
+ protected:
+  void SetUp() override {
+    {
+      auto ledger = Ledger::Create(path_, FixedClock(kNow));
+      ASSERT_TRUE(ledger.ok());
+      std::ifstream fixture(test::FixturePath());
+      auto reader = MakeJsonlReader(fixture, "fixture");
+      ASSERT_TRUE(ledger->Import(*reader).ok());
+      std::istringstream retraction(
+          R"({"id":"retract-taipei","kind":"retract","date":"2026-03-01",)"
+          R"("recorded_at":"2026-03-01T12:00:00Z","retracts":"taipei-2026-01-31-ceo"})"
+          "\n");
+      auto more = MakeJsonlReader(retraction, "retraction");
+      auto appended = ledger->Import(*more);
+      ASSERT_TRUE(appended.ok()) << appended.status().ToString();
+    }
+    ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    retracted_ = storage::RetractedBy(db_, kNow);
+    ASSERT_EQ(retracted_.size(), 1U);
+    ASSERT_TRUE(retracted_.Contains("taipei-2026-01-31-ceo"));
+    range_.through = *ParseDay("2026-12-31");
+    range_.known_at = kNow;
+    range_.skip = &retracted_;
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-  const std::unordered_set<std::int64_t> retracted = storage::RetractedSeqs(db, kNow);
-  storage::FoldScanRange range;
-  range.through = *ParseDay("2026-12-31");
-  range.known_at = kNow;
-  range.skip = &retracted;
+  void TearDown() override { sqlite3_close(db_); }
 
-  storage::HeldEvents held;
-  auto read = storage::ScanEvents(db, range, [&](const FoldEvent& e) {
-    held.Hold(e);
-    return Status{};
-  });
-  ASSERT_TRUE(read.ok()) << read.status().ToString();
-  ASSERT_GT(*read, 10);
+  // Every event read, handed to a pipeline that starts from `start`.
+  Result<Fold> ThroughPipeline(std::function<Result<Fold>()> start) {
+    const auto [batch_events, batch_text] = GetParam();
+    storage::FoldPipeline pipeline(std::move(start), batch_events, batch_text);
+    auto read = storage::ScanEvents(db_, range_, [&](const FoldEvent& e) {
+      EXPECT_NE(e.id, "taipei-2026-01-31-ceo") << "a retracted event was read";
+      pipeline.Add(e);
+      return Status{};
+    });
+    EXPECT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_GT(*read, 10);
+    return pipeline.Finish();
+  }
+
+  TempDir dir_;
+  std::string path_ = dir_.File("pipeline.db");
+  sqlite3* db_ = nullptr;
+  storage::RetractedEvents retracted_;
+  storage::FoldScanRange range_;
+};
+
+TEST_P(FoldPipelineTest, FoldsAsTheEventsReadDirectly) {
   Fold direct;
-  ASSERT_TRUE(storage::ScanIntoFold(db, range, direct).ok());
-  sqlite3_close(db);  // nothing SQLite handed out is alive now
-
-  Fold later;
-  ASSERT_TRUE(held.ApplyTo(later).ok());
-  EXPECT_EQ(later.events_applied(), direct.events_applied());
-  auto a = later.Finish(range.through);
-  auto b = direct.Finish(range.through);
+  ASSERT_TRUE(storage::ScanIntoFold(db_, range_, direct).ok());
+  auto piped = ThroughPipeline([] { return Result<Fold>(Fold()); });
+  ASSERT_TRUE(piped.ok()) << piped.status().ToString();
+  EXPECT_EQ(piped->events_applied(), direct.events_applied());
+  auto a = piped->Finish(range_.through);
+  auto b = direct.Finish(range_.through);
   ASSERT_TRUE(a.ok() && b.ok());
   ASSERT_FALSE(b->commitments.empty());
   ASSERT_FALSE(b->rounds.empty());
   EXPECT_EQ(*a, *b);
+}
+
+// The fold the thread starts from is the one the events go on: a fold of
+// the events up to a day, then the rest piped, equals one fold of all.
+TEST_P(FoldPipelineTest, AppliesTheEventsOnTheFoldItStartsFrom) {
+  Fold direct;
+  ASSERT_TRUE(storage::ScanIntoFold(db_, range_, direct).ok());
+  storage::FoldScanRange before = range_;
+  before.through = *ParseDay("2025-12-31");
+  Fold first;
+  ASSERT_TRUE(storage::ScanIntoFold(db_, before, first).ok());
+  ASSERT_GT(first.events_applied(), 0);
+  ASSERT_LT(first.events_applied(), direct.events_applied());
+  range_.after = before.through;
+  auto piped = ThroughPipeline([&first] { return Result<Fold>(std::move(first)); });
+  ASSERT_TRUE(piped.ok()) << piped.status().ToString();
+  EXPECT_EQ(piped->events_applied(), direct.events_applied());
+  EXPECT_EQ(*piped->Finish(range_.through), *direct.Finish(range_.through));
+}
+
+TEST_P(FoldPipelineTest, AFoldThatCannotBeMadeIsTheAnswer) {
+  auto piped = ThroughPipeline([] {
+    return Result<Fold>(Status{StatusCode::kCorrupt, "", "checkpoint unreadable"});
+  });
+  ASSERT_FALSE(piped.ok());
+  EXPECT_EQ(piped.status().code(), StatusCode::kCorrupt);
+  EXPECT_EQ(piped.status().message(), "checkpoint unreadable");
+}
+
+// Abandoned (the scan failed): the thread stops and nothing is left running.
+TEST_P(FoldPipelineTest, AnUnfinishedPipelineStopsItsThread) {
+  const auto [batch_events, batch_text] = GetParam();
+  storage::FoldPipeline pipeline([] { return Result<Fold>(Fold()); }, batch_events, batch_text);
+  auto read = storage::ScanEvents(db_, range_, [&](const FoldEvent& e) {
+    pipeline.Add(e);
+    return Status{};
+  });
+  ASSERT_TRUE(read.ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(BatchSizes, FoldPipelineTest,
+                         ::testing::Values(std::pair<std::size_t, std::size_t>{512, 64 * 1024},
+                                           std::pair<std::size_t, std::size_t>{1, 1},
+                                           std::pair<std::size_t, std::size_t>{3, 40}));
+
+// The retracted set answers by a Bloom filter first: it must never turn a
+// retracted id away, and what it lets through is checked against the ids.
+TEST(RetractedEventsTest, ContainsExactlyTheRetractedIds) {
+  EXPECT_FALSE(storage::RetractedEvents().Contains("e1"));
+  EXPECT_FALSE(storage::RetractedEvents(std::vector<std::string>{}).Contains(""));
+
+  std::vector<std::string> ids(5000);
+  for (std::size_t i = 0; i < ids.size(); ++i) ids[i] = "e" + std::to_string(i * 7);
+  const storage::RetractedEvents retracted(ids);
+  EXPECT_EQ(retracted.size(), ids.size());
+  for (const std::string& id : ids) EXPECT_TRUE(retracted.Contains(id)) << id;
+  int wrong = 0;
+  for (int i = 0; i < 35000; ++i) {
+    if (i % 7 != 0 && retracted.Contains("e" + std::to_string(i))) ++wrong;
+  }
+  EXPECT_EQ(wrong, 0);
+  EXPECT_FALSE(retracted.Contains(""));
+  EXPECT_FALSE(retracted.Contains("e0 "));
 }
 
 }  // namespace
