@@ -174,7 +174,9 @@ class Ledger {
   // checkpoints it affects; replay is the same with or without them.
   Result<std::int64_t> RebuildCheckpoints(std::int64_t every = 0);
 
-  // Positions as of a date, as known at a time.
+  // Positions as of a date, as known at a time. Folds on a second thread
+  // (joined before it returns) while the calling thread reads the events;
+  // the connection is used by the calling thread only.
   Result<Positions> Replay(const ReplayQuery& query) const;
   // The same replay before Finish, for callers that read its positions a
   // few at a time (Fold::ListCommitments, Fold::Materialize).

@@ -744,7 +744,7 @@ TEST_F(LedgerTest, RefusesEventsThatReferToWhatDoesNotExist) {
     RawEvent raw;
     raw.fields = c.fields;
     std::string trace;
-    for (const auto& [k, v] : c.fields) trace += k + "=" + v + " ";
+    for (const auto& [k, v] : c.fields) trace.append(k).append("=").append(v).append(" ");
     SCOPED_TRACE(trace);
     auto e = EventFromRaw(raw);
     ASSERT_TRUE(e.ok()) << e.status().ToString();
