@@ -36,7 +36,6 @@ class EventBatch {
   Status ApplyTo(Fold& fold) const;
   void Clear();
   bool empty() const { return events_.empty(); }
-  std::size_t size() const { return events_.size(); }
 
  private:
   std::vector<FoldEvent> events_;  // capacity fixed at construction
