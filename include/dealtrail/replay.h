@@ -183,6 +183,13 @@ struct CommitmentRef {
   CommitmentStatus status = CommitmentStatus::kOpen;
 };
 
+// A party column to reorder a commitment listing by (Fold::OrderCommitments).
+enum class PartyColumn { kFrom, kTo };
+struct CommitmentOrder {
+  PartyColumn column = PartyColumn::kFrom;
+  bool descending = false;
+};
+
 // The streaming fold. Memory grows with the commitments, rounds and
 // valuation reports seen, not with events; the state can be saved and
 // restored (replay checkpoints).
@@ -214,6 +221,11 @@ class Fold {
   std::vector<CommitmentRef> ListCommitments(const PositionFilter& filter = {}) const;
   // One of them, exactly as Finish lists it.
   CommitmentPosition Materialize(CommitmentRef ref, date::sys_days as_of) const;
+  // Reorders such a listing by party ids, `keys` first to last (byte order,
+  // as SQLite's BINARY collation); ties keep their listing order. Linear in
+  // the listing, so SQL can group and order by party without a sort.
+  void OrderCommitments(std::vector<CommitmentRef>& refs,
+                        const std::vector<CommitmentOrder>& keys) const;
 
   // One commitment or round as of `as_of`, if it has been opened.
   std::optional<CommitmentPosition> Commitment(std::string_view id, date::sys_days as_of) const;

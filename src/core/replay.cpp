@@ -117,41 +117,66 @@ class Showing {
 
   bool Visible(const fold::CommitmentState& c) const { return c.certainty >= min_; }
 
-  Shown Show(const fold::CommitmentState& c) const {
-    CommitmentStatus status = c.status;
-    if (status == CommitmentStatus::kSuperseded) {
+  // Superseded only by a commitment left out: still open.
+  CommitmentStatus StatusShown(const fold::CommitmentState& c) const {
+    if (c.status == CommitmentStatus::kSuperseded) {
       const std::int32_t by = index_.Get(c.superseded_by);
-      if (by >= 0 && !Visible(all_[static_cast<std::size_t>(by)])) status = CommitmentStatus::kOpen;
+      if (by >= 0 && !Visible(all_[static_cast<std::size_t>(by)])) return CommitmentStatus::kOpen;
     }
+    return c.status;
+  }
+
+  bool Involves(const fold::CommitmentState& c) const {
+    return party_ == fold::kNone || c.from == party_ || c.to == party_;
+  }
+
+  Shown Show(const fold::CommitmentState& c) const { return Show(c, StatusShown(c)); }
+  Shown Show(const fold::CommitmentState& c, CommitmentStatus status) const {
     const Interval committed = Interval::Of(Amount{c.stated.minor, c.currency, c.stated.bound});
     const Interval outstanding = status == CommitmentStatus::kOpen ? Remaining(committed, c.funded)
                                                                    : Interval::Zero(c.currency);
-    const bool involves = party_ == fold::kNone || c.from == party_ || c.to == party_;
-    return Shown{&c, status, committed, outstanding, involves};
+    return Shown{&c, status, committed, outstanding, Involves(c)};
   }
 
-  // Every visible commitment, by opening date, then id.
-  std::vector<Shown> Listed() const {
-    std::vector<Shown> shown;
-    for (const fold::CommitmentState& c : all_) {
-      if (Visible(c)) shown.push_back(Show(c));
+  // Every visible commitment (only those involving the party filtered on,
+  // if `involving_only`), by opening date, then id: small references, so
+  // that a caller materializing one at a time never holds them all.
+  std::vector<CommitmentRef> Order(bool involving_only) const {
+    std::vector<CommitmentRef> refs;
+    refs.reserve(all_.size());
+    for (std::size_t i = 0; i < all_.size(); ++i) {
+      const fold::CommitmentState& c = all_[i];
+      if (!Visible(c) || (involving_only && !Involves(c))) continue;
+      refs.push_back(CommitmentRef{static_cast<std::uint32_t>(i), StatusShown(c)});
     }
     // The fold opens commitments in effective order, so they are in opening
     // order already: only the runs opened on one day need sorting by id.
-    auto by_opened = [](const Shown& a, const Shown& b) {
-      return a.state->opened < b.state->opened;
+    // Ids are unique, so the order is total and filtering first changes
+    // nothing in it.
+    auto opened = [&](const CommitmentRef& r) { return all_[r.index].opened; };
+    auto by_opened = [&](const CommitmentRef& a, const CommitmentRef& b) {
+      return opened(a) < opened(b);
     };
-    auto by_id = [&](const Shown& a, const Shown& b) {
-      return names_.View(a.state->id) < names_.View(b.state->id);
+    auto by_id = [&](const CommitmentRef& a, const CommitmentRef& b) {
+      return names_.View(all_[a.index].id) < names_.View(all_[b.index].id);
     };
-    if (!std::is_sorted(shown.begin(), shown.end(), by_opened)) {
-      std::stable_sort(shown.begin(), shown.end(), by_opened);
+    if (!std::is_sorted(refs.begin(), refs.end(), by_opened)) {
+      std::stable_sort(refs.begin(), refs.end(), by_opened);
     }
-    for (auto run = shown.begin(); run != shown.end();) {
-      auto next = std::upper_bound(run, shown.end(), *run, by_opened);
+    for (auto run = refs.begin(); run != refs.end();) {
+      auto next = std::upper_bound(run, refs.end(), *run, by_opened);
       if (next - run > 1) std::sort(run, next, by_id);
       run = next;
     }
+    return refs;
+  }
+
+  // Every visible commitment, in Order, with its amounts.
+  std::vector<Shown> Listed() const {
+    const std::vector<CommitmentRef> refs = Order(/*involving_only=*/false);
+    std::vector<Shown> shown;
+    shown.reserve(refs.size());
+    for (const CommitmentRef& r : refs) shown.push_back(Show(all_[r.index], r.status));
     return shown;
   }
 
@@ -321,15 +346,9 @@ std::optional<CommitmentPosition> Fold::Commitment(std::string_view id,
 std::vector<CommitmentRef> Fold::ListCommitments(const PositionFilter& filter) const {
   const State& s = *state_;
   const fold::Sym party = filter.party.empty() ? fold::kNone : s.names.Find(filter.party);
-  std::vector<CommitmentRef> refs;
-  if (!filter.party.empty() && party == fold::kNone) return refs;
+  if (!filter.party.empty() && party == fold::kNone) return {};
   const Showing showing(s.commitments, s.commitment_index, s.names, filter.min_certainty, party);
-  for (const Shown& c : showing.Listed()) {
-    if (!c.involves) continue;
-    const std::int32_t index = s.commitment_index.Get(c.state->id);
-    refs.push_back(CommitmentRef{static_cast<std::uint32_t>(index), c.status});
-  }
-  return refs;
+  return showing.Order(/*involving_only=*/true);
 }
 
 CommitmentPosition Fold::Materialize(CommitmentRef ref, date::sys_days as_of) const {
@@ -337,6 +356,43 @@ CommitmentPosition Fold::Materialize(CommitmentRef ref, date::sys_days as_of) co
   const Showing showing(s.commitments, s.commitment_index, s.names, Certainty::kRumored,
                         fold::kNone);
   return showing.Position(s.commitments[ref.index], ref.status, as_of);
+}
+
+void Fold::OrderCommitments(std::vector<CommitmentRef>& refs,
+                            const std::vector<CommitmentOrder>& keys) const {
+  const State& s = *state_;
+  std::vector<CommitmentRef> sorted(refs.size());
+  std::vector<std::uint32_t> rank(s.names.size(), 0);
+  std::vector<fold::Sym> parties;
+  std::vector<std::size_t> start;
+  // Least significant key first, each pass a stable counting sort by the
+  // party's rank among the parties listed.
+  for (auto key = keys.rbegin(); key != keys.rend(); ++key) {
+    auto party_of = [&](CommitmentRef r) {
+      const fold::CommitmentState& c = s.commitments[r.index];
+      return key->column == PartyColumn::kFrom ? c.from : c.to;
+    };
+    parties.clear();
+    for (const CommitmentRef& r : refs) {
+      const fold::Sym p = party_of(r);
+      if (rank[p] == 0) {
+        rank[p] = 1;
+        parties.push_back(p);
+      }
+    }
+    std::sort(parties.begin(), parties.end(),
+              [&](fold::Sym a, fold::Sym b) { return s.names.View(a) < s.names.View(b); });
+    const std::size_t n = parties.size();
+    for (std::size_t i = 0; i < n; ++i) {
+      rank[parties[i]] = static_cast<std::uint32_t>(key->descending ? n - 1 - i : i);
+    }
+    start.assign(n + 1, 0);
+    for (const CommitmentRef& r : refs) ++start[rank[party_of(r)] + 1];
+    for (std::size_t i = 1; i <= n; ++i) start[i] += start[i - 1];
+    for (const CommitmentRef& r : refs) sorted[start[rank[party_of(r)]]++] = r;
+    refs.swap(sorted);
+    for (const fold::Sym p : parties) rank[p] = 0;
+  }
 }
 
 std::optional<RoundPosition> Fold::Round(std::string_view id, date::sys_days as_of) const {

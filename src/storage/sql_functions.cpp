@@ -16,6 +16,7 @@ SQLITE_EXTENSION_INIT3
 #include <memory>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/replay.h"
@@ -81,9 +82,44 @@ constexpr const char* kPositionsSchema =
     "opened TEXT, opened_date TEXT, last_change TEXT, version INTEGER, in_effect TEXT, "
     "terms TEXT, as_of HIDDEN, known_at HIDDEN)";
 
-// idxNum bits: which arguments xFilter receives, in argv order.
+// idxNum bits: which arguments xFilter receives, in argv order; then the
+// ORDER BY (or GROUP BY) the table delivers itself: how many terms, and for
+// each two bits, the party column and the direction.
 constexpr int kHasAsOf = 1;
 constexpr int kHasKnownAt = 2;
+constexpr int kOrderCountShift = 2;  // 3 bits
+constexpr int kOrderTermsShift = 5;
+constexpr int kMaxOrderTerms = 4;
+constexpr int kOrderToParty = 1;
+constexpr int kOrderDescending = 2;
+
+// The ORDER BY terms, if all are from_party or to_party (at most
+// kMaxOrderTerms), as idxNum bits; SQLite passes only terms whose collation
+// is the column's (BINARY), and a GROUP BY as an ORDER BY.
+std::optional<int> OrderBits(const sqlite3_index_info& info) {
+  if (info.nOrderBy < 1 || info.nOrderBy > kMaxOrderTerms) return std::nullopt;
+  int bits = info.nOrderBy << kOrderCountShift;
+  for (int i = 0; i < info.nOrderBy; ++i) {
+    const auto& term = info.aOrderBy[i];
+    if (term.iColumn != kFromParty && term.iColumn != kToParty) return std::nullopt;
+    const int code =
+        (term.iColumn == kToParty ? kOrderToParty : 0) | (term.desc != 0 ? kOrderDescending : 0);
+    bits |= code << (kOrderTermsShift + 2 * i);
+  }
+  return bits;
+}
+
+std::vector<CommitmentOrder> OrderOf(int idx) {
+  const int count = (idx >> kOrderCountShift) & 7;
+  std::vector<CommitmentOrder> keys;
+  for (int i = 0; i < count; ++i) {
+    const int code = idx >> (kOrderTermsShift + 2 * i);
+    keys.push_back(
+        CommitmentOrder{(code & kOrderToParty) != 0 ? PartyColumn::kTo : PartyColumn::kFrom,
+                        (code & kOrderDescending) != 0});
+  }
+  return keys;
+}
 
 struct PositionsModule {
   Clock clock;
@@ -101,7 +137,7 @@ struct PositionsTable {
 struct PositionsCursor {
   sqlite3_vtab_cursor base;
   std::optional<ReplayedFold> replayed;
-  std::vector<CommitmentRef> rows;           // in replay's listing order
+  std::vector<CommitmentRef> rows;           // in replay's listing order, or by party as asked
   std::map<std::string, std::string> names;  // party id -> display name
   std::string as_of;
   std::string known_at;
@@ -172,6 +208,11 @@ int PositionsBestIndex(sqlite3_vtab* /*vtab*/, sqlite3_index_info* info) {
     info->aConstraintUsage[known_at].omit = 1;
     info->idxNum |= kHasKnownAt;
   }
+  // Ordered by party without a sort of SQLite's: the rows come out so.
+  if (const auto order = OrderBits(*info)) {
+    info->idxNum |= *order;
+    info->orderByConsumed = 1;
+  }
   info->estimatedCost = 1000;
   info->estimatedRows = 100;
   return SQLITE_OK;
@@ -231,6 +272,9 @@ Status Load(const PositionsTable& table, int idx, int argc, sqlite3_value** argv
   if (!parties.ok()) return parties.status();
   cursor.replayed.emplace(std::move(replayed).value());
   cursor.rows = cursor.replayed->fold.ListCommitments(query.filter);
+  if (const auto keys = OrderOf(idx); !keys.empty()) {
+    cursor.replayed->fold.OrderCommitments(cursor.rows, keys);
+  }
   cursor.names.clear();
   for (const PartyInfo& p : *parties) cursor.names[p.id] = p.name;
   cursor.as_of = FormatDay(cursor.replayed->as_of);

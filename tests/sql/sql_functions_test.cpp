@@ -3,7 +3,9 @@
 // mix currencies, as aggregates and as window functions.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <limits>
+#include <random>
 
 #include "dealtrail/ledger.h"
 #include "dealtrail/sql.h"
@@ -232,6 +234,108 @@ TEST_F(SqlFunctions, PositionsAsOfSaysWhatIsWrongWithItsArguments) {
   EXPECT_EQ(One("SELECT count(*) FROM positions_as_of"),
             "error: positions_as_of: expected an as-of date: positions_as_of('2026-03-01' [, "
             "known_at])");
+}
+
+// A ledger of many commitments among parties whose ids sort differently by
+// bytes and by number (p1, p10, p2, …), opened on few days so that runs of
+// one opening day are long.
+std::string MakePartyOrderLedger(const test::TempDir& dir) {
+  const std::string jsonl = dir.File("many.jsonl");
+  const std::vector<std::string> parties = {"p1", "p10", "p2", "p9", "p11", "q", "p3"};
+  std::mt19937 random(20261205);
+  auto pick = [&](std::size_t n) {
+    return std::uniform_int_distribution<std::size_t>(0, n - 1)(random);
+  };
+  {
+    std::ofstream out(jsonl);
+    int id = 0;
+    for (const std::string& p : parties) {
+      out << R"({"id":"e)" << ++id << R"(","date":"2024-01-01","kind":"party-add","party":")" << p
+          << R"(","name":"Party )" << p << "\"}\n";
+    }
+    for (int c = 0; c < 400; ++c) {
+      const std::size_t from = pick(parties.size());
+      const std::size_t to = (from + 1 + pick(parties.size() - 1)) % parties.size();
+      out << R"({"id":"e)" << ++id << R"(","date":"2024-0)" << 1 + pick(6)
+          << R"(-01","kind":"open",)"
+          << R"("commitment":"c)" << c << R"(","commitment_kind":"equity","from":")"
+          << parties[from] << R"(","to":")" << parties[to] << R"(","amount":")" << 1 + pick(90)
+          << R"( USD",)"
+          << R"("certainty":"announced"})"
+          << "\n";
+      if (pick(3) == 0) {
+        out << R"({"id":"e)" << ++id << R"(","date":"2024-08-01","kind":"fund","commitment":"c)"
+            << c << R"(","amount":"1 USD"})"
+            << "\n";
+      }
+    }
+  }
+  std::string ledger = dir.File("many.db");
+  EXPECT_EQ(test::RunCli(ledger, {"init"}).code, 0);
+  const test::CliOutcome import = test::RunCli(ledger, {"import", jsonl});
+  EXPECT_EQ(import.code, 0) << import.err;
+  return ledger;
+}
+
+std::vector<std::vector<std::string>> Rows(const std::string& ledger, const std::string& sql) {
+  auto r = RunReadOnlySql(ledger, sql);
+  EXPECT_TRUE(r.ok()) << sql << ": " << r.status().ToString();
+  std::vector<std::vector<std::string>> rows;
+  if (!r.ok()) return rows;
+  for (const auto& row : r->rows) {
+    std::vector<std::string> texts;
+    texts.reserve(row.size());
+    for (const SqlValue& v : row) {
+      texts.push_back(v.type == SqlType::kInteger ? std::to_string(v.integer) : v.text);
+    }
+    rows.push_back(std::move(texts));
+  }
+  return rows;
+}
+
+bool SortsItself(const std::string& ledger, const std::string& sql) {
+  for (const auto& row : Rows(ledger, "EXPLAIN QUERY PLAN " + sql)) {
+    if (row.back().find("TEMP B-TREE") != std::string::npos) return true;
+  }
+  return false;
+}
+
+// ORDER BY and GROUP BY on from_party and to_party come out of the table in
+// order, with no sort of SQLite's, and equal what SQLite's own sort gives
+// (a unary + hides the column from the table): ties in listing order, which
+// is by opening day, then id.
+TEST(PositionsAsOfOrder, ByPartyEqualsSqlitesOwnSort) {
+  const test::TempDir dir;
+  const std::string ledger = MakePartyOrderLedger(dir);
+  const std::string from = " FROM positions_as_of('2024-12-31') ";
+  const std::string listing = ", opened_date, commitment_id";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"SELECT commitment_id, from_party" + from + "ORDER BY from_party",
+       "SELECT commitment_id, from_party" + from + "ORDER BY +from_party" + listing},
+      {"SELECT commitment_id, to_party" + from + "ORDER BY to_party DESC",
+       "SELECT commitment_id, to_party" + from + "ORDER BY +to_party DESC" + listing},
+      {"SELECT commitment_id" + from + "ORDER BY to_party, from_party DESC",
+       "SELECT commitment_id" + from + "ORDER BY +to_party, +from_party DESC" + listing},
+      {"SELECT from_party, count(*), sum(funded_low_minor), sum(outstanding_low_minor)" + from +
+           "GROUP BY from_party",
+       "SELECT +from_party, count(*), sum(funded_low_minor), sum(outstanding_low_minor)" + from +
+           "GROUP BY +from_party ORDER BY +from_party"},
+      {"SELECT from_party, to_party, count(*)" + from +
+           "GROUP BY from_party, to_party ORDER BY from_party, to_party",
+       "SELECT +from_party, +to_party, count(*)" + from +
+           "GROUP BY +from_party, +to_party ORDER BY +from_party, +to_party"},
+  };
+  for (const auto& [ordered, reference] : cases) {
+    SCOPED_TRACE(ordered);
+    EXPECT_FALSE(SortsItself(ledger, ordered));
+    EXPECT_TRUE(SortsItself(ledger, reference));
+    const auto rows = Rows(ledger, ordered);
+    EXPECT_GT(rows.size(), 6u);
+    EXPECT_EQ(rows, Rows(ledger, reference));
+  }
+  // Any other ORDER BY is SQLite's to sort.
+  EXPECT_TRUE(SortsItself(ledger, "SELECT *" + from + "ORDER BY from_party, commitment_id"));
+  EXPECT_TRUE(SortsItself(ledger, "SELECT *" + from + "ORDER BY from_party COLLATE NOCASE"));
 }
 
 }  // namespace
