@@ -358,6 +358,24 @@ CommitmentPosition Fold::Materialize(CommitmentRef ref, date::sys_days as_of) co
   return showing.Position(s.commitments[ref.index], ref.status, as_of);
 }
 
+void Fold::Materialize(std::span<const CommitmentRef> refs, date::sys_days as_of,
+                       std::vector<CommitmentPosition>& out) const {
+  const State& s = *state_;
+  for (const CommitmentRef& ref : refs) {
+    const auto* at = reinterpret_cast<const char*>(&s.commitments[ref.index]);
+    for (std::size_t line = 0; line < sizeof(fold::CommitmentState); line += 64) {
+      __builtin_prefetch(at + line);
+    }
+  }
+  for (const CommitmentRef& ref : refs) s.names.Prefetch(s.commitments[ref.index].id);
+  const Showing showing(s.commitments, s.commitment_index, s.names, Certainty::kRumored,
+                        fold::kNone);
+  out.resize(refs.size());
+  for (std::size_t i = 0; i < refs.size(); ++i) {
+    out[i] = showing.Position(s.commitments[refs[i].index], refs[i].status, as_of);
+  }
+}
+
 void Fold::OrderCommitments(std::vector<CommitmentRef>& refs,
                             const std::vector<CommitmentOrder>& keys) const {
   const State& s = *state_;

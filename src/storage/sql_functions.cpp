@@ -11,10 +11,12 @@ SQLITE_EXTENSION_INIT3
 #include <sqlite3.h>
 #endif
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -131,7 +133,7 @@ struct PositionsTable {
   const PositionsModule* module = nullptr;
 };
 
-// Rows are materialized one at a time from the replayed fold: a million-event
+// Rows are materialized a few at a time from the replayed fold: a million-event
 // ledger has hundreds of thousands of commitments, and a position for each
 // at once cost more than the replay.
 struct PositionsCursor {
@@ -142,15 +144,20 @@ struct PositionsCursor {
   std::string as_of;
   std::string known_at;
   std::size_t row = 0;
-  std::optional<CommitmentPosition> current;  // rows[current_row], once asked for
-  std::size_t current_row = 0;
+  // The rows from chunk_start on, materialized a chunk at a time (a listing
+  // ordered by party is scattered in memory, and a chunk's states are
+  // fetched together).
+  std::vector<CommitmentPosition> chunk;
+  std::size_t chunk_start = 0;
+  static constexpr std::size_t kChunk = 32;
 
   const CommitmentPosition& Current() {
-    if (!current || current_row != row) {
-      current = replayed->fold.Materialize(rows[row], replayed->as_of);
-      current_row = row;
+    if (row < chunk_start || row >= chunk_start + chunk.size()) {
+      const std::size_t n = std::min(kChunk, rows.size() - row);
+      replayed->fold.Materialize(std::span(rows).subspan(row, n), replayed->as_of, chunk);
+      chunk_start = row;
     }
-    return *current;
+    return chunk[row - chunk_start];
   }
 };
 
@@ -280,7 +287,8 @@ Status Load(const PositionsTable& table, int idx, int argc, sqlite3_value** argv
   cursor.as_of = FormatDay(cursor.replayed->as_of);
   cursor.known_at = FormatTimestampShort(cursor.replayed->known_at);
   cursor.row = 0;
-  cursor.current.reset();
+  cursor.chunk.clear();
+  cursor.chunk_start = 0;
   return {};
 }
 
