@@ -621,9 +621,6 @@ def main():
     parser.add_argument("--seed", required=True)
     parser.add_argument("--dealtrail", required=True)
     parser.add_argument("--docs")
-    parser.add_argument("--carry", default="",
-                        help="sizes (comma-separated) to take from the docs' data file of an "
-                             "earlier run when this run did not measure them; noted as such")
     args = parser.parse_args()
 
     sizes = {}
@@ -636,27 +633,13 @@ def main():
     if os.path.exists(notes_path):
         with open(notes_path, encoding="utf-8") as f:
             notes = [line.rstrip("\n").split("\t", 1)[1] for line in f if "\t" in line]
-    carried = [n for n in (int(x) for x in args.carry.split(",") if x) if n not in sizes]
-    if carried:
-        earlier = read_json(os.path.join(args.docs or "", "benchmarks-data.json")) or {}
-        for n in carried:
-            entry = earlier.get("sizes", {}).get(str(n))
-            if entry is None:
-                print(f"report.py: --carry {n}: not in the earlier data file", file=sys.stderr)
-                return 1
-            sizes[n] = entry
-            notes.append(f"{fmt_n(n)} events: carried over from the run of "
-                         f"{earlier.get('generated', '?')[:10]} on build "
-                         f"{earlier.get('versions', {}).get('dealtrail', '?')}, not measured "
-                         "in this one")
     micro = read_json(os.path.join(args.results, "micro.json"))
     info = machine(args.results)
     vers = versions(args.dealtrail)
     goals = targets(sizes)
     data = {"generated": datetime.datetime.now(datetime.timezone.utc).isoformat(
                 timespec="seconds"),
-            "command": "tools/bench/run --events " + ",".join(
-                str(n) for n in sorted(sizes) if n not in carried),
+            "command": "tools/bench/run --events " + ",".join(str(n) for n in sorted(sizes)),
             "seed": int(args.seed), "as_of": AS_OF, "machine": info, "versions": vers,
             "sizes": {str(n): sizes[n] for n in sorted(sizes)}, "targets": goals,
             "notes": notes,
