@@ -19,6 +19,18 @@
 
 namespace dealtrail::test {
 
+// True in a build under AddressSanitizer and UndefinedBehaviorSanitizer
+// (DEALTRAIL_SANITIZE), where every process runs several times slower: the
+// suites that repeat whole histories or processes run fewer of them there.
+// The plain build runs them at full size; both run in CI.
+constexpr bool Sanitized() {
+#ifdef DEALTRAIL_TESTS_SANITIZED
+  return true;
+#else
+  return false;
+#endif
+}
+
 // A fresh directory removed when the object goes away.
 class TempDir {
  public:

@@ -287,7 +287,7 @@ class ConcurrencyTest : public testing::Test {
 
 TEST_F(ConcurrencyTest, WritersAndReadersLoseNothingAndSeeWholeImports) {
   const int writers = 4;
-  const auto per_writer = static_cast<int>(Size("DEALTRAIL_CONCURRENCY_EVENTS", 2000, 25000));
+  const auto per_writer = static_cast<int>(Size("DEALTRAIL_CONCURRENCY_EVENTS", 2000, 25000, 500));
   const int batch = per_writer >= 10000 ? 100 : 25;  // events per import
   // About 2.5 % single records, the rest whole imports: 50 + 78 x 25 of
   // 2,000; 700 + 243 x 100 of 25,000.
@@ -328,7 +328,7 @@ TEST_F(ConcurrencyTest, WritersAndReadersLoseNothingAndSeeWholeImports) {
 }
 
 TEST_F(ConcurrencyTest, RacingRevisersNeverBothWin) {
-  const auto rounds = Size("DEALTRAIL_RACE_ROUNDS", 10, 100);
+  const auto rounds = Size("DEALTRAIL_RACE_ROUNDS", 10, 100, 5);
   const int racers = 6;
   ASSERT_EQ(
       Dealtrail(ledger_, {"record", "open", "--commitment", "race", "--kind", "pledge", "--from",
@@ -374,7 +374,7 @@ TEST_F(ConcurrencyTest, RacingRevisersNeverBothWin) {
 }
 
 TEST_F(ConcurrencyTest, BackupWhileWritingIsAConsistentSnapshot) {
-  const auto per_writer = static_cast<int>(Size("DEALTRAIL_BACKUP_WRITER_EVENTS", 400, 5000));
+  const auto per_writer = static_cast<int>(Size("DEALTRAIL_BACKUP_WRITER_EVENTS", 400, 5000, 150));
   Writers w(dir_, ledger_, 2, per_writer, per_writer / 20, 20, test::Seed(20260319));
   w.Start();
   std::vector<std::string> backups;

@@ -114,8 +114,8 @@ class CrashTest : public testing::Test {
 };
 
 TEST_F(CrashTest, KillDuringImportLeavesNothingOrEverything) {
-  const auto kill_points = Size("DEALTRAIL_KILL_POINTS", 50, 500);
-  const auto batch = static_cast<int>(Size("DEALTRAIL_CRASH_IMPORT_EVENTS", 2000, 5000));
+  const auto kill_points = Size("DEALTRAIL_KILL_POINTS", 50, 500, 20);
+  const auto batch = static_cast<int>(Size("DEALTRAIL_CRASH_IMPORT_EVENTS", 2000, 5000, 500));
   std::mt19937_64 rng(test::Seed(20260315));
   const std::string file = dir_.File("batch.jsonl");
   WriteFile(file, test::BatchJsonl("batch", batch, kParties));
@@ -199,7 +199,7 @@ TEST_F(CrashTest, KillDuringImportLeavesNothingOrEverything) {
 }
 
 TEST_F(CrashTest, KillDuringRecordLeavesNothingOrTheEvent) {
-  const auto kill_points = Size("DEALTRAIL_KILL_POINTS", 50, 500);
+  const auto kill_points = Size("DEALTRAIL_KILL_POINTS", 50, 500, 20);
   std::mt19937_64 rng(test::Seed(20260316));
   CopyLedger(base_, work_);
   auto record = [&](const std::string& id) {
@@ -265,7 +265,7 @@ TEST_F(CrashTest, KillDuringRecordLeavesNothingOrTheEvent) {
 }
 
 TEST_F(CrashTest, KillDuringBackupLeavesTheLedgerAndNoHalfCopyThatPasses) {
-  const auto kill_points = Size("DEALTRAIL_BACKUP_KILL_POINTS", 15, 150);
+  const auto kill_points = Size("DEALTRAIL_BACKUP_KILL_POINTS", 15, 150, 8);
   std::mt19937_64 rng(test::Seed(20260317));
   CopyLedger(base_, work_);
   const std::string file = dir_.File("batch.jsonl");

@@ -12,6 +12,8 @@
 
 #include <date/date.h>
 
+#include "test_support.h"
+
 namespace dealtrail::test {
 
 bool Soak() {
@@ -19,9 +21,11 @@ bool Soak() {
   return v != nullptr && *v != '\0' && std::string(v) != "0";
 }
 
-std::int64_t Size(const char* env, std::int64_t short_size, std::int64_t soak) {
+std::int64_t Size(const char* env, std::int64_t short_size, std::int64_t soak,
+                  std::int64_t sanitized) {
   if (const char* v = std::getenv(env); v != nullptr && *v != '\0') return std::atoll(v);
-  return Soak() ? soak : short_size;
+  if (Soak()) return soak;
+  return Sanitized() ? sanitized : short_size;
 }
 
 std::uint64_t Seed(std::uint64_t fallback) {

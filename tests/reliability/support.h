@@ -16,8 +16,10 @@ namespace dealtrail::test {
 // DEALTRAIL_SOAK=1 selects the long mode (tools/soak).
 bool Soak();
 // A size: the environment variable `env` if set, else `soak` in the long
-// mode and `short_size` otherwise.
-std::int64_t Size(const char* env, std::int64_t short_size, std::int64_t soak);
+// mode, `sanitized` in a sanitizer build (test::Sanitized()) and
+// `short_size` otherwise.
+std::int64_t Size(const char* env, std::int64_t short_size, std::int64_t soak,
+                  std::int64_t sanitized);
 // The seed for a suite: DEALTRAIL_RELIABILITY_SEED if set, else `fallback`
 // (fixed, so a CI failure reproduces). Logged with the test.
 std::uint64_t Seed(std::uint64_t fallback);

@@ -322,7 +322,7 @@ class TamperTest : public testing::Test {
 };
 
 TEST_F(TamperTest, VerifyNamesTheFirstBadEventOfEveryRandomEdit) {
-  const auto rounds = Size("DEALTRAIL_TAMPER_ROUNDS", 200, 2000);
+  const auto rounds = Size("DEALTRAIL_TAMPER_ROUNDS", 200, 2000, 50);
   std::mt19937_64 rng(test::Seed(20260320));
   const ChainCheckpoint checkpoint = ReadCheckpoint();
   std::map<std::string, int> kinds;
@@ -433,7 +433,7 @@ TEST_F(TamperTest, VerifyFindsEditsOutsideTheHashChain) {
 // (no crash), and a ledger that verify passes exports exactly as before —
 // corruption is either found or harmless.
 TEST_F(TamperTest, FlippedBytesAreFoundOrHarmlessNeverACrash) {
-  const auto rounds = Size("DEALTRAIL_CORRUPTION_ROUNDS", 100, 2000);
+  const auto rounds = Size("DEALTRAIL_CORRUPTION_ROUNDS", 100, 2000, 30);
   std::mt19937_64 rng(test::Seed(20260321));
   const std::string bytes = ReadBytes(pristine_);
   std::map<std::string, int> outcomes;

@@ -122,6 +122,10 @@ int EnvInt(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
+// Random histories per run: 1,000, or 250 under the sanitizers (where each
+// takes several times longer; the plain build runs all of them in CI too).
+int Histories() { return EnvInt("DEALTRAIL_PROPERTY_HISTORIES", test::Sanitized() ? 250 : 1000); }
+
 // The five parties every history's events name (p0 … p4).
 void AddParties(Ledger& ledger) {
   for (int p = 0; p < 5; ++p) {
@@ -233,7 +237,7 @@ TEST(ReplayProperty, EngineEqualsReferenceOnRandomHistories) {
     CheckSeed(std::strtoull(one, nullptr, 10));
     return;
   }
-  const int histories = EnvInt("DEALTRAIL_PROPERTY_HISTORIES", 1000);
+  const int histories = Histories();
   int compared = 0;
   for (int seed = 1; seed <= histories && !HasFailure(); ++seed) {
     compared += CheckSeed(static_cast<std::uint64_t>(seed));
@@ -371,7 +375,7 @@ Built BuildAlong(std::uint64_t seed) {
 }
 
 TEST(ReplayProperty, CheckpointsBuiltAlongAnImportEqualAReplay) {
-  const int histories = EnvInt("DEALTRAIL_PROPERTY_HISTORIES", 1000) / 10;
+  const int histories = Histories() / 10;
   int whole = 0;
   int broken = 0;
   int several = 0;
