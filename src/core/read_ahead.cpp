@@ -20,9 +20,8 @@ ReadAhead::~ReadAhead() {
 }
 
 void ReadAhead::Run(EventReader& reader) {
-  std::vector<Item> batch;
-  batch.reserve(kBatch);
   try {
+    std::vector<Item> batch = Spare();
     while (true) {
       Item item;
       auto more = reader.Next(&item.event);
@@ -36,13 +35,26 @@ void ReadAhead::Run(EventReader& reader) {
       batch.push_back(std::move(item));
       if (batch.size() == kBatch) {
         if (!Hand(std::move(batch), std::nullopt)) return;
-        batch = {};
-        batch.reserve(kBatch);
+        batch = Spare();
       }
     }
   } catch (const std::exception& e) {  // bad_alloc: nothing may leave the thread
     Hand({}, Status{StatusCode::kInternal, "", std::string("reading the input: ") + e.what()});
   }
+}
+
+std::vector<ReadAhead::Item> ReadAhead::Spare() {
+  std::vector<Item> batch;
+  {
+    const std::lock_guard lock(mu_);
+    if (!spare_.empty()) {
+      batch = std::move(spare_.back());
+      spare_.pop_back();
+    }
+  }
+  batch.clear();
+  batch.reserve(kBatch);
+  return batch;
 }
 
 bool ReadAhead::Hand(std::vector<Item> batch, std::optional<Status> end) {
@@ -64,6 +76,7 @@ Result<bool> ReadAhead::Next(Item** item) {
       if (!end_->ok()) return *end_;
       return false;
     }
+    if (taking_.capacity() > 0) spare_.push_back(std::move(taking_));
     taking_ = std::move(ready_.front());
     ready_.pop_front();
     next_ = 0;

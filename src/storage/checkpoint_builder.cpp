@@ -38,8 +38,13 @@ void CheckpointBuilder::Add(Event&& event, std::int64_t bytes_read) {
   changed_.wait(lock, [this] { return queue_.size() < kBatches || done_; });
   if (!done_) queue_.push_back(std::move(filling_));
   filling_.clear();
+  if (!spare_.empty()) {
+    filling_ = std::move(spare_.back());
+    spare_.pop_back();
+  }
   changed_.notify_all();
   lock.unlock();
+  filling_.clear();  // events moved from: nothing left to free
   filling_.reserve(kBatch);
 }
 
@@ -77,6 +82,9 @@ void CheckpointBuilder::Run() {
         Take(std::move(p));
         if (broken_) break;
       }
+      batch.clear();  // freed here, where what the events held is freed
+      const std::lock_guard lock(mu_);
+      spare_.push_back(std::move(batch));
     } catch (const std::exception&) {  // out of memory: the import rebuilds instead
       broken_ = true;
     }

@@ -86,11 +86,14 @@ class CheckpointBuilder {
   std::mutex mu_;
   std::condition_variable changed_;
   std::deque<std::vector<Pending>> queue_;  // guarded by mu_
-  std::vector<BuiltCheckpoint> ready_;      // guarded by mu_
-  bool ended_ = false;                      // guarded by mu_: no more events
-  bool done_ = false;                       // guarded by mu_: the thread has finished
-  bool stop_ = false;                       // guarded by mu_: give up
-  bool failed_ = false;                     // guarded by mu_: broken, seen by the caller
+  // Guarded by mu_: batches the thread has folded, to be filled again, so
+  // their storage (kBatch events of about a KiB) is not allocated again.
+  std::vector<std::vector<Pending>> spare_;
+  std::vector<BuiltCheckpoint> ready_;  // guarded by mu_
+  bool ended_ = false;                  // guarded by mu_: no more events
+  bool done_ = false;                   // guarded by mu_: the thread has finished
+  bool stop_ = false;                   // guarded by mu_: give up
+  bool failed_ = false;                 // guarded by mu_: broken, seen by the caller
 
   std::vector<Pending> filling_;  // the caller's batch
   std::jthread thread_;           // last: started once the rest exists
