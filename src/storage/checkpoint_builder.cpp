@@ -38,13 +38,12 @@ void CheckpointBuilder::Add(Event&& event, std::int64_t bytes_read) {
   changed_.wait(lock, [this] { return queue_.size() < kBatches || done_; });
   if (!done_) queue_.push_back(std::move(filling_));
   filling_.clear();
-  if (!spare_.empty()) {
+  if (!spare_.empty()) {  // emptied by the thread that folded it
     filling_ = std::move(spare_.back());
     spare_.pop_back();
   }
   changed_.notify_all();
   lock.unlock();
-  filling_.clear();  // events moved from: nothing left to free
   filling_.reserve(kBatch);
 }
 
