@@ -13,6 +13,7 @@ rest of the page is prose, kept as it is.
 
 import argparse
 import datetime
+import glob
 import json
 import math
 import os
@@ -67,6 +68,27 @@ def hyperfine_results(path, slow=False):
     return out
 
 
+def hyperfine_turns(paths):
+    """hyperfine_results over several exports of one run each (the turns the
+    runner takes between two commands), merged per command."""
+    runs = {}
+    for path in sorted(paths):
+        for r in (read_json(path) or {}).get("results", []):
+            got = runs.setdefault(r["command"], {"times": [], "cpu": []})
+            got["times"] += r["times"]
+            # hyperfine exports the mean user and system seconds of its runs.
+            got["cpu"] += [r["user"] + r["system"]] * len(r["times"])
+    out = {}
+    for command, got in runs.items():
+        times = got["times"]
+        out[command] = {"median": statistics.median(times), "mean": statistics.mean(times),
+                        "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
+                        "min": min(times), "max": max(times),
+                        "cpu_mean": statistics.mean(got["cpu"]), "runs": len(times),
+                        "slow_group": False}
+    return out
+
+
 def time_file(path):
     """A /usr/bin/time -f '%e %M' output: {"seconds", "peak_kib"}, or {"dnf": limit}."""
     text = read_text(path)
@@ -115,7 +137,11 @@ def read_size(folder, n):
         if t:
             size[key + "_peak_kib"] = t.get("peak_kib")
 
-    imp = hyperfine_results(os.path.join(folder, "import.json")).get("dealtrail import")
+    # Timed in turns with the raw insert (import-1.json, …); import.json
+    # from runs that timed all the imports first.
+    turns = glob.glob(os.path.join(folder, "import-[0-9]*.json"))
+    imp = (hyperfine_turns(turns) if turns else
+           hyperfine_results(os.path.join(folder, "import.json"))).get("dealtrail import")
     if imp:
         mem = read_text(os.path.join(folder, "import-mem.txt")) or ""
         peaks = [int(x) for x in mem.split() if x.isdigit()]
