@@ -53,24 +53,11 @@ def read_text(path):
         return f.read()
 
 
-def hyperfine_results(path, slow=False):
+def hyperfine_results(*paths, slow=False):
     """{command name: {"median": s, "mean": s, …, "runs": n}}: wall-clock seconds,
-    and the mean CPU seconds (user + system), steadier on a shared machine."""
-    data = read_json(path)
-    if not data:
-        return {}
-    out = {}
-    for r in data["results"]:
-        out[r["command"]] = {"median": r["median"], "mean": r["mean"],
-                             "stddev": r.get("stddev") or 0.0, "min": r["min"],
-                             "max": r["max"], "cpu_mean": r["user"] + r["system"],
-                             "runs": len(r["times"]), "slow_group": slow}
-    return out
-
-
-def hyperfine_turns(paths):
-    """hyperfine_results over several exports of one run each (the turns the
-    runner takes between two commands), merged per command."""
+    and the mean CPU seconds (user + system), steadier on a shared machine.
+    Several exports (the turns the runner takes between two commands) are
+    merged per command."""
     runs = {}
     for path in sorted(paths):
         for r in (read_json(path) or {}).get("results", []):
@@ -85,7 +72,7 @@ def hyperfine_turns(paths):
                         "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
                         "min": min(times), "max": max(times),
                         "cpu_mean": statistics.mean(got["cpu"]), "runs": len(times),
-                        "slow_group": False}
+                        "slow_group": slow}
     return out
 
 
@@ -140,8 +127,8 @@ def read_size(folder, n):
     # Timed in turns with the raw insert (import-1.json, …); import.json
     # from runs that timed all the imports first.
     turns = glob.glob(os.path.join(folder, "import-[0-9]*.json"))
-    imp = (hyperfine_turns(turns) if turns else
-           hyperfine_results(os.path.join(folder, "import.json"))).get("dealtrail import")
+    imp = hyperfine_results(*(turns or [os.path.join(folder, "import.json")])).get(
+        "dealtrail import")
     if imp:
         mem = read_text(os.path.join(folder, "import-mem.txt")) or ""
         peaks = [int(x) for x in mem.split() if x.isdigit()]
