@@ -108,6 +108,7 @@ void Print(const SqlResult& result, const std::string& format, std::ostream& out
     WriteCsvRow(out, result.columns);
     for (const auto& row : result.rows) {
       std::vector<std::string> cells;
+      cells.reserve(row.size());
       for (const SqlValue& v : row) cells.push_back(Text(v));
       WriteCsvRow(out, cells);
     }
@@ -118,6 +119,7 @@ void Print(const SqlResult& result, const std::string& format, std::ostream& out
   Table table(headers);
   for (const auto& row : result.rows) {
     std::vector<std::string> cells;
+    cells.reserve(row.size());
     for (const SqlValue& v : row) cells.push_back(Cell(v));
     table.AddRow(std::move(cells));
   }

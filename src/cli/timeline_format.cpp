@@ -180,7 +180,7 @@ std::vector<std::vector<std::string>> TermsRows(const Timeline& t) {
   return out;
 }
 
-std::string MarkdownCell(std::string s) {
+std::string MarkdownCell(std::string_view s) {
   std::string out;
   for (char c : s) {
     if (c == '|') out += '\\';

@@ -294,7 +294,8 @@ std::string TimelineSvg(const Timeline& t, const TimelineRequest& r, const Names
     out << "<line x1=\"" << axis.x0 << "\" y1=\"" << axis_y + 4 << "\" x2=\"" << axis.x1
         << "\" y2=\"" << axis_y + 4 << "\" stroke=\"#a0aec0\"/>\n";
     const std::int64_t days = (range.to - range.from).count() + 1;
-    const std::int64_t px_per_month = (axis.x1 - axis.x0) * 30 / std::max<std::int64_t>(days, 1);
+    const std::int64_t px_per_month =
+        std::int64_t{axis.x1 - axis.x0} * 30 / std::max<std::int64_t>(days, 1);
     int step = 12;
     for (int s : {1, 2, 3, 6, 12}) {
       if (px_per_month * s >= 44) {
@@ -425,25 +426,25 @@ std::string TimelineSvg(const Timeline& t, const TimelineRequest& r, const Names
       out << "<g class=\"bar\">";
       if (h_high > h_low) {  // the range between the bounds
         out << Rect(xa, bottom - h_high, w, h_high - h_low,
-                    c.committed.high ? "fill=\"" + color + "\" fill-opacity=\"" +
-                                           (faint ? "0.12" : "0.22") + "\""
+                    c.committed.high ? Concat({"fill=\"", color, "\" fill-opacity=\"",
+                                               faint ? "0.12" : "0.22", "\""})
                                      : "fill=\"url(#fade-up)\"");
       }
       if (h_low > 0) {
         out << Rect(xa, bottom - h_low, w, h_low,
-                    "fill=\"" + color + "\" fill-opacity=\"" + (faint ? "0.3" : "0.6") + "\"");
+                    Concat({"fill=\"", color, "\" fill-opacity=\"", faint ? "0.3" : "0.6", "\""}));
       }
       const int h_funded = Height(c.funded.low, max);
       if (h_funded > 0) {
         out << Rect(xa, bottom - h_funded, w, h_funded,
-                    "fill=\"" + color + "\" fill-opacity=\"" + (faint ? "0.6" : "1") + "\"");
+                    Concat({"fill=\"", color, "\" fill-opacity=\"", faint ? "0.6" : "1", "\""}));
       }
       if (!c.conditional.IsZero()) {
         const int h_cond = std::min(h_high, Height(TopOf(c.conditional), max));
         out << Rect(xa, bottom - h_high, w, std::max(h_cond, 1), "fill=\"url(#hatch)\"");
       }
       out << Rect(xa, bottom - h_high, w, h_high,
-                  "fill=\"none\" stroke=\"" + color + "\" stroke-width=\"1\"" + dash);
+                  Concat({"fill=\"none\" stroke=\"", color, "\" stroke-width=\"1\"", dash}));
       out << "</g>\n";
     }
     if (!drew && !runs.empty() && runs.back().start <= range.to) {  // a day or less: a sliver
@@ -506,8 +507,8 @@ std::string TimelineSvg(const Timeline& t, const TimelineRequest& r, const Names
           << tip.markup() << "</title>";
       if (d.precision() != DatePrecision::kDay) {
         out << Rect(xa, top + kMarkY - 4, xb - xa, 8,
-                    "rx=\"4\" fill=\"" + color + "\" fill-opacity=\"0.18\" stroke=\"" + color +
-                        "\" stroke-opacity=\"0.6\"");
+                    Concat({"rx=\"4\" fill=\"", color, "\" fill-opacity=\"0.18\" stroke=\"", color,
+                            "\" stroke-opacity=\"0.6\""}));
       }
       out << MarkShape(row.event.kind, cx, top + kMarkY, style);
       if (!row.retracted_by.empty()) {  // struck through

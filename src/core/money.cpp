@@ -235,7 +235,7 @@ std::string GroupThousands(std::string digits) {
   return out;
 }
 
-std::string WithSymbol(Currency c, std::string figure) {
+std::string WithSymbol(Currency c, const std::string& figure) {
   std::string_view sym = c.symbol();
   if (!sym.empty()) return std::string(sym) + figure;
   return figure + " " + std::string(c.code());
@@ -444,9 +444,10 @@ std::string HumanMoney(std::int64_t minor, Currency c) {
     std::uint64_t thousandths = (magnitude % unit) / step;
     if (thousandths != 0) {
       std::string frac = std::to_string(thousandths);
-      frac = std::string(3 - frac.size(), '0') + frac;
+      frac.insert(0, 3 - frac.size(), '0');
       while (frac.back() == '0') frac.pop_back();
-      whole += "." + frac;
+      whole += '.';
+      whole += frac;
     }
     figure = whole + letter;
     break;

@@ -13,6 +13,15 @@ std::string Trim(std::string_view s) {
   return std::string(s);
 }
 
+std::string Concat(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (std::string_view p : parts) size += p.size();
+  std::string out;
+  out.reserve(size);
+  for (std::string_view p : parts) out.append(p);
+  return out;
+}
+
 bool IsValidUtf8(std::string_view s) {
   std::size_t i = 0;
   const std::size_t n = s.size();

@@ -4,6 +4,7 @@
 #define DEALTRAIL_SRC_CORE_TEXT_H_
 
 #include <cstddef>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -15,6 +16,9 @@ bool IsValidUtf8(std::string_view s);
 
 inline bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 std::string Trim(std::string_view s);
+
+// The parts joined, in one allocation.
+std::string Concat(std::initializer_list<std::string_view> parts);
 
 // Decodes valid UTF-8 into code points (the input must be valid).
 std::vector<char32_t> CodePoints(std::string_view s);

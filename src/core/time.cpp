@@ -131,7 +131,7 @@ sys_days PartialDate::last() const {
 
 std::string PartialDate::ToString() const {
   const date::year_month_day ymd{first_};
-  const std::string year = std::to_string(static_cast<int>(ymd.year()));
+  std::string year = std::to_string(static_cast<int>(ymd.year()));
   switch (precision_) {
     case DatePrecision::kDay:
       return DayText(ymd);

@@ -410,6 +410,7 @@ Result<Timeline> TimelineBuilder::Finish() {
     g.lanes.push_back(std::move(lane));
   }
   std::vector<Group*> ordered;
+  ordered.reserve(groups.size());
   for (auto& [parties, g] : groups) ordered.push_back(&g);
   std::sort(ordered.begin(), ordered.end(), [](const Group* a, const Group* b) {
     return std::tie(a->first, a->parties) < std::tie(b->first, b->parties);

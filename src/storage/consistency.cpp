@@ -39,17 +39,19 @@ void CompareRows(SQLite::Database& db, const std::string& table, const std::stri
   for (const auto& [key, row] : expected) {
     const auto found = actual.find(key);
     if (found == actual.end()) {
-      problems->push_back(table + ": the row for '" + key +
-                          "' that its party event defines is missing (deleted out of band)");
+      problems->push_back(
+          Concat({table, ": the row for '", key,
+                  "' that its party event defines is missing (deleted out of band)"}));
     } else if (found->second != row) {
-      problems->push_back(table + ": the row for '" + key +
-                          "' differs from what its party event defines (edited out of band)");
+      problems->push_back(
+          Concat({table, ": the row for '", key,
+                  "' differs from what its party event defines (edited out of band)"}));
     }
   }
   for (const auto& [key, row] : actual) {
     if (expected.count(key) == 0) {
-      problems->push_back(table + ": the row for '" + key +
-                          "' has no party event behind it (inserted out of band)");
+      problems->push_back(Concat({table, ": the row for '", key,
+                                  "' has no party event behind it (inserted out of band)"}));
     }
   }
 }

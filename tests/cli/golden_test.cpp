@@ -57,7 +57,7 @@ TEST_P(GoldenTest, MatchesExpectedOutput) {
   for (const auto& [name, content] : c.files) {
     std::ofstream(tmp / name, std::ios::binary) << expand(content);
   }
-  auto run_quietly = [&](std::vector<std::string> args) {
+  auto run_quietly = [&](const std::vector<std::string>& args) {
     std::ostringstream out;
     std::ostringstream err;
     const int code = cli::Run(args, out, err, env);

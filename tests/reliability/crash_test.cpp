@@ -68,9 +68,9 @@ microseconds Median(std::vector<microseconds> v) {
 
 // Keeps a ledger that failed a check where a person can look at it.
 std::string KeepForInspection(const std::string& path, const std::string& what) {
-  const std::string kept = (std::filesystem::temp_directory_path() /
-                            ("dealtrail-" + what + "-" + std::to_string(::getpid()) + ".db"))
-                               .string();
+  std::string kept = (std::filesystem::temp_directory_path() /
+                      ("dealtrail-" + what + "-" + std::to_string(::getpid()) + ".db"))
+                         .string();
   std::error_code ec;
   for (const char* suffix : {"", "-wal", "-shm"}) {
     std::filesystem::copy_file(path + suffix, kept + suffix,
@@ -385,7 +385,7 @@ TEST_F(CrashTest, ImportPastAFileSizeLimitFailsClearlyAndChangesNothing) {
   const std::string file = dir_.File("batch.jsonl");
   WriteFile(file, test::BatchJsonl("batch", 3000, kParties));
   ProcessOptions limited;
-  limited.file_size_limit = static_cast<off_t>(before.size()) + 128 * 1024;
+  limited.file_size_limit = static_cast<off_t>(before.size()) + off_t{128} * 1024;
   const ProcessResult r = Dealtrail(work_, {"import", file}, limited);
   ASSERT_TRUE(ExitedWith(r, {1})) << r.Describe() << ": " << r.err << r.out;
   EXPECT_TRUE(IsOneLine(r.err)) << r.err;

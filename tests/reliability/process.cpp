@@ -91,7 +91,7 @@ Child::Child(Child&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       out_path_(std::move(other.out_path_)),
       err_path_(std::move(other.err_path_)),
-      options_(other.options_),
+      options_(std::move(other.options_)),
       start_(other.start_) {}
 
 Child::~Child() {

@@ -31,7 +31,8 @@ std::vector<Interval> ByCurrency(const std::vector<Interval>& parts) {
   return out;
 }
 
-ValuationView View(std::vector<ValuationReport> reports, ValuationBasis basis, Certainty min) {
+ValuationView View(const std::vector<ValuationReport>& reports, ValuationBasis basis,
+                   Certainty min) {
   std::vector<ValuationReport> kept;
   for (const ValuationReport& r : reports) {
     if (r.basis == basis && r.certainty >= min) kept.push_back(r);

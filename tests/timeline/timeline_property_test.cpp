@@ -169,7 +169,7 @@ void CheckRows(const Ledger& ledger, const TimelineQuery& query, const TimelineO
   std::size_t checked = 0;
   const Status s = ledger.Timeline(all, [&](const TimelineEntry& entry) {
     if (entry.retracted_by.empty()) {
-      const Status applied = reference.Apply(entry.event);
+      Status applied = reference.Apply(entry.event);
       if (!applied.ok()) return applied;
     }
     auto it = rows.find(entry.event.seq);

@@ -96,6 +96,7 @@ class Generator {
   void Step(date::sys_days day) {
     const int roll = Int(1, 100);
     OpenCommitment* c = PickOpen();
+    // NOLINTNEXTLINE(bugprone-branch-clone): the last branch opens one too, as a fallback
     if (roll <= 25 || c == nullptr || open_.size() < 20) {
       Open(day);
     } else if (roll <= 40) {
@@ -164,7 +165,7 @@ class Generator {
       e.retracts = last_fund_;
       sink_.Add(e);
       retracted_up_to_ = last_fund_;
-    } else {
+    } else {  // nothing else applies: an opening, as above
       Open(day);
     }
   }

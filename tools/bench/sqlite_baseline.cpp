@@ -181,7 +181,7 @@ class RowBuffer {
     return v;
   }
   std::size_t Bind(sqlite3_stmt* stmt, int column, std::size_t at) const {
-    const int type = data_[at++];
+    const int type = static_cast<unsigned char>(data_[at++]);
     if (type == SQLITE_INTEGER) {
       sqlite3_bind_int64(stmt, column, Get(at));
       return at + sizeof(std::int64_t);
