@@ -17,6 +17,13 @@ DEALTRAIL_BUILD_PACKAGES=(
 DEALTRAIL_TEST_PACKAGES=(libgtest-dev libgmock-dev libxml2-utils chromium libpng-dev
   python3 ledger hledger beancount libbenchmark-dev)
 
+# How tools/check configures its build (tools/lint reads its compile
+# commands). Line tables only (-g1): failures and sanitizer reports still
+# name file and line, and the build takes about a third less time than with
+# full -g.
+DEALTRAIL_CHECK_CMAKE_ARGS=(-DDEALTRAIL_WERROR=ON -DDEALTRAIL_BUILD_TESTS=ON
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
+
 say() { printf '\033[1m== %s\033[0m\n' "$*" >&2; }
 
 # Installs the packages that are not installed yet. Checks first (dpkg), so a
