@@ -99,7 +99,9 @@ std::string_view Interner::Store(std::string_view s) {
   constexpr std::size_t kBlock = std::size_t{64} * 1024;
   if (s.size() > block_left_) {
     const std::size_t size = std::max(kBlock, s.size());
-    blocks_.push_back(std::make_unique<char[]>(size));
+    // Not zeroed: each byte is written as the block fills, and a block
+    // zeroed up front faults in all its pages at once.
+    blocks_.push_back(std::make_unique_for_overwrite<char[]>(size));
     block_next_ = blocks_.back().get();
     block_left_ = size;
   }

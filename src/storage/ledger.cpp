@@ -152,6 +152,7 @@ Result<AppendResult> Ledger::Append(Event event, const AppendOptions& options) {
 
 Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& options) {
   constexpr std::int64_t kProgressEvery = 10'000;
+  constexpr std::int64_t kEventsBeforePartyNeedsIndexes = 4'096;
   try {
     auto tx = storage::BeginWrite(*impl_);
     auto writer = storage::Writer::Start(*impl_->db, impl_->clock());
@@ -194,6 +195,15 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         direct.bytes = reader.bytes_read();
       }
       ++summary.read;
+      // Storing a party's row makes SQLite look for the events that name it
+      // (schema/0005_party_key_indexes.sql), through events_by_from and
+      // events_by_to; while they are deferred, each look reads every event
+      // stored so far. Past a few thousand they are built first.
+      if (deferred && item->event.kind == EventKind::kPartyAdd &&
+          summary.added >= kEventsBeforePartyNeedsIndexes) {
+        deferred->Rebuild();
+        deferred.reset();
+      }
       Event added_event;
       const storage::Prepared prepared{shape_checked, item->tail};
       auto added =
@@ -310,9 +320,12 @@ Result<ReplayedFold> Ledger::ReplayFold(const ReplayQuery& query) const {
 }
 
 Result<std::string> Ledger::ResolveParty(std::string_view name) const {
-  auto dir = storage::PartyDirectory::Load(*impl_->db);
-  if (!dir.ok()) return dir.status();
-  return dir->Resolve(name, "party");
+  try {
+    storage::PartyDirectory parties(*impl_->db);
+    return parties.Resolve(name, "party");
+  } catch (const std::exception& e) {
+    return FromSqlite(e);
+  }
 }
 
 Result<std::vector<PartyInfo>> Ledger::Parties() const {

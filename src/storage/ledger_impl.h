@@ -55,15 +55,18 @@ class ImportCache {
   std::int64_t before_ = 0;
 };
 
-// The event indexes no check of a write reads: replay's date order
-// (events_by_date) and timeline's parties (events_by_from, events_by_to).
-// Their keys arrive in no order, so inserting row by row into them slows
-// down as they outgrow the page cache; built after the last row, SQLite
-// sorts the keys first. An import into a ledger without events drops them
-// when this is made and creates them again, from the SQL they were stored
-// with, in Rebuild(), inside the import's transaction: a failed import
-// rolls back to the ledger with its indexes, and a finished one has the
-// same schema, byte for byte, as one written event by event.
+// The event indexes no check of a write reads, but for a new party's
+// foreign keys: replay's date order (events_by_date) and timeline's parties
+// (events_by_from, events_by_to). Their keys arrive in no order, so
+// inserting row by row into them slows down as they outgrow the page cache;
+// built after the last row, SQLite sorts the keys first. An import into a
+// ledger without events drops them when this is made and creates them
+// again, from the SQL they were stored with, in Rebuild(), inside the
+// import's transaction: a failed import rolls back to the ledger with its
+// indexes, and a finished one has the same schema, byte for byte, as one
+// written event by event. Storing a party's row looks up the events that
+// name it through the two by party, so an import that adds a party after
+// its first few thousand events rebuilds them there (Ledger::Import).
 class DeferredIndexes {
  public:
   static constexpr const char* kNames[] = {"events_by_date", "events_by_from", "events_by_to"};

@@ -1,39 +1,53 @@
-// The party directory: ids, display names and aliases as the ledger holds
-// them, with lookup by any alias and "did you mean" suggestions.
+// The party directory: ids and aliases as the ledger holds them, looked up
+// by any alias, with "did you mean" suggestions for a name that matches none.
 #ifndef DEALTRAIL_SRC_STORAGE_PARTIES_H_
 #define DEALTRAIL_SRC_STORAGE_PARTIES_H_
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
-#include <vector>
+#include <unordered_set>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
 
 #include "dealtrail/status.h"
 
 namespace dealtrail::storage {
 
+// Looks each name up in the ledger through the primary keys of `parties`
+// and `party_aliases`, and remembers what it found, so one `record` reads a
+// few rows however many parties the ledger holds, and an import asks once
+// per party named. Every party and alias is read only to suggest names for
+// one that matches none. Parties and aliases are never changed or removed
+// (the schema's triggers), so what was found stays true; what was not
+// found is asked again. Reads through `db`, which must outlive it; SQLite
+// errors are thrown as SQLite::Exception.
 class PartyDirectory {
  public:
-  // Reads every party and alias.
-  static Result<PartyDirectory> Load(SQLite::Database& db);
+  explicit PartyDirectory(SQLite::Database& db) : db_(db) {}
 
   // The id `name` stands for: a party id, or any alias (ASCII case and
   // white space ignored). kNotFound suggests the nearest known names.
-  Result<std::string> Resolve(std::string_view name, std::string_view field) const;
-  bool HasId(const std::string& id) const { return names_.count(id) != 0; }
-  // The party an alias key already names, or "".
-  std::string OwnerOfAlias(std::string_view alias) const;
-  const std::string& NameOf(const std::string& id) const;
+  Result<std::string> Resolve(std::string_view name, std::string_view field);
+  bool HasId(const std::string& id);
+  // The party an alias already names (compared as its NameKey), or "".
+  std::string OwnerOfAlias(std::string_view alias);
 
-  // Records a new party or alias in the directory (after the rows are written).
-  void AddParty(const std::string& id, const std::string& name);
-  void AddAlias(const std::string& alias, const std::string& id);
+  // Remembers a party or alias whose row has just been written.
+  void AddParty(const std::string& id);
+  void AddAlias(std::string_view alias, const std::string& id);
 
  private:
-  std::unordered_map<std::string, std::string> names_;       // id -> display name
-  std::unordered_map<std::string, std::string> alias_keys_;  // NameKey(alias) -> id
-  std::vector<std::string> spellings_;                       // every id and alias, for suggestions
+  // Up to three ids whose id or an alias is near `name`, nearest first.
+  std::string Suggestions(std::string_view name);
+
+  SQLite::Database& db_;
+  std::optional<SQLite::Statement> find_id_;
+  std::optional<SQLite::Statement> find_alias_;
+  std::unordered_set<std::string> ids_;                      // ids found
+  std::unordered_map<std::string, std::string> alias_keys_;  // NameKey(alias) -> id, found
 };
 
 }  // namespace dealtrail::storage

@@ -152,13 +152,9 @@ Result<std::optional<AppendResult>> Writer::Recorded(const Event& e) {
                                     std::to_string(stored->seq) + " with a different " + diff);
 }
 
-Result<PartyDirectory*> Writer::Parties() {
-  if (!parties_) {
-    auto loaded = PartyDirectory::Load(db_);
-    if (!loaded.ok()) return loaded.status();
-    parties_ = std::move(loaded).value();
-  }
-  return &*parties_;
+PartyDirectory& Writer::Parties() {
+  if (!parties_) parties_.emplace(db_);
+  return *parties_;
 }
 
 Status Writer::Resolve(Event& e, bool* renamed) {
@@ -166,10 +162,9 @@ Status Writer::Resolve(Event& e, bool* renamed) {
       e.kind != EventKind::kValuation) {
     return {};  // names no party
   }
-  auto parties = Parties();
-  if (!parties.ok()) return parties.status();
+  PartyDirectory& parties = Parties();
   auto resolve = [&](std::string& name, std::string_view field) -> Status {
-    auto id = (*parties)->Resolve(name, field);
+    auto id = parties.Resolve(name, field);
     if (!id.ok()) return id.status();
     if (*id != name) {
       name = *id;
@@ -193,9 +188,7 @@ Status Writer::Resolve(Event& e, bool* renamed) {
 }
 
 Status Writer::CheckParty(const Event& e) {
-  auto directory = Parties();
-  if (!directory.ok()) return directory.status();
-  const PartyDirectory& parties = **directory;
+  PartyDirectory& parties = Parties();
   if (e.kind == EventKind::kPartyAdd) {
     if (parties.HasId(e.party)) {
       return Status::Conflict("party", "party " + Quote(e.party) + " exists already");
@@ -531,7 +524,7 @@ Status Writer::Finish() {
 void Writer::Remember(const Event& e, CommitmentHistory* history) {
   if (parties_) {
     if (e.kind == EventKind::kPartyAdd) {
-      parties_->AddParty(e.party, e.name);
+      parties_->AddParty(e.party);
       parties_->AddAlias(e.name, e.party);
     }
     for (const std::string& alias : e.aliases) parties_->AddAlias(alias, e.party);

@@ -117,8 +117,8 @@ class Writer {
   // no query.
   bool MayHoldCommitment(std::string_view id) const;
   bool MayHoldRound(std::string_view id) const;
-  // The party directory, read when an event first names a party.
-  Result<PartyDirectory*> Parties();
+  // The party directory, made when an event first names a party.
+  PartyDirectory& Parties();
 
   // Party names to ids; *renamed: whether any changed.
   Status Resolve(Event& e, bool* renamed);

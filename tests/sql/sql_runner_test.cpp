@@ -161,7 +161,7 @@ void DowngradeToVersion1(const std::string& path) {
       "DROP VIEW round_participants; DROP VIEW current_rounds; DROP VIEW timeline; "
       "DROP VIEW current_commitments; DROP VIEW event_details; DROP TABLE iso_currencies; "
       "DROP TABLE replay_checkpoints; DROP INDEX events_by_from; DROP INDEX events_by_to; "
-      "PRAGMA user_version = 1");
+      "DROP INDEX events_by_party; DROP INDEX party_aliases_by_party; PRAGMA user_version = 1");
 }
 
 TEST(SqlMigration, SqlMigratesAnOlderLedgerSoTheViewsExist) {
@@ -195,6 +195,46 @@ TEST(SqlMigration, OpeningForWritingMigratesAndKeepsTheChain) {
   }
   SQLite::Database db(ledger, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'view'").getInt(), 5);
+}
+
+// Version 4 indexed the opening events by party under `kind = 'open'`,
+// which a foreign-key look cannot use, and had no index of party_id: a
+// writer brings it to the current version, the same rows indexed.
+TEST(SqlMigration, AVersion4LedgerGetsIndexesEveryPartyLookCanUse) {
+  test::TempDir dir;
+  const std::string ledger = dir.File("ledger.db");
+  test::MakeFixtureLedger(ledger);
+  {
+    SQLite::Database db(ledger, SQLite::OPEN_READWRITE);
+    db.exec(
+        "DROP INDEX events_by_party; DROP INDEX party_aliases_by_party; "
+        "DROP INDEX events_by_from; DROP INDEX events_by_to; "
+        "CREATE INDEX events_by_from ON events (from_party, to_party) WHERE kind = 'open'; "
+        "CREATE INDEX events_by_to ON events (to_party) WHERE kind = 'open'; "
+        "PRAGMA user_version = 4");
+  }
+  {
+    auto opened = Ledger::Open(ledger, SystemClock(), /*read_only=*/false);
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    auto report = opened->Verify();
+    ASSERT_TRUE(report.ok());
+    EXPECT_TRUE(report->ok()) << report->problems.front();
+    EXPECT_EQ(report->schema_version, CurrentSchemaVersion());
+  }
+  SQLite::Database db(ledger, SQLite::OPEN_READONLY);
+  auto sql_of = [&](const char* name) {
+    SQLite::Statement q(db, "SELECT sql FROM sqlite_schema WHERE name = ?");
+    q.bind(1, name);
+    return q.executeStep() ? q.getColumn(0).getString() : std::string("(none)");
+  };
+  EXPECT_NE(sql_of("events_by_from").find("WHERE from_party IS NOT NULL"), std::string::npos);
+  EXPECT_NE(sql_of("events_by_to").find("WHERE to_party IS NOT NULL"), std::string::npos);
+  EXPECT_NE(sql_of("events_by_party").find("(party_id)"), std::string::npos);
+  EXPECT_NE(sql_of("party_aliases_by_party").find("(party_id)"), std::string::npos);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_from "
+                          "WHERE from_party > ''")
+                .getInt(),
+            db.execAndGet("SELECT count(*) FROM events WHERE kind = 'open'").getInt());
 }
 
 TEST(SqlMigration, SchemaFilesRunInOrderOnAnEmptyDatabase) {

@@ -5,6 +5,8 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Exception.h>
+#include <SQLiteCpp/Statement.h>
+#include <SQLiteCpp/Transaction.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -524,6 +526,78 @@ TEST_F(LedgerTest, AnImportIntoAnEmptyLedgerEndsWithItsSchemaAsCreated) {
   EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
 }
 
+// Storing a party's row makes SQLite look for the events and aliases that
+// name the party (the party-add event, stored just before it, is a pending
+// foreign-key violation): each look must go through an index, or adding a
+// party reads every event. SQLITE_STMTSTATUS_FULLSCAN_STEP counts the rows a
+// statement stepped through in full-table scans.
+TEST_F(LedgerTest, StoringAPartyRowReadsNoTableWhole) {
+  AddParties();
+  for (int i = 0; i < 30; ++i) OpenPledge("c" + std::to_string(i), "$1B");
+  ledger_.reset();
+  SQLite::Database db(path_, SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA foreign_keys = ON");
+  SQLite::Transaction tx(db);
+  db.exec(
+      "INSERT INTO events SELECT (SELECT max(seq) + 1 FROM events), 'raw-party', kind, "
+      "effective_date, effective_end, date_precision, recorded_at, certainty, 'newco', 'Newco', "
+      "party_kind, aliases, commitment_id, commitment_kind, from_party, to_party, by_commitment, "
+      "round_id, retracts, currency, amount_minor, amount_bound, conditional_minor, "
+      "conditional_bound, target_minor, target_bound, pre_money_minor, pre_money_bound, "
+      "post_money_minor, post_money_bound, basis, terms, source, url, published, note, hash "
+      "FROM events WHERE kind = 'party-add' LIMIT 1");
+  sqlite3_stmt* party = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db.getHandle(),
+                               "INSERT INTO parties (party_id, name, kind, added_seq) "
+                               "SELECT 'newco', 'Newco', party_kind, seq FROM events "
+                               "WHERE event_id = 'raw-party'",
+                               -1, &party, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(sqlite3_step(party), SQLITE_DONE) << sqlite3_errmsg(db.getHandle());
+  // The SELECT finds the event by its unique id; the checks find nothing.
+  EXPECT_EQ(sqlite3_stmt_status(party, SQLITE_STMTSTATUS_FULLSCAN_STEP, 0), 0);
+  sqlite3_finalize(party);
+  EXPECT_FALSE(SQLite::Statement(db, "PRAGMA foreign_key_check").executeStep());
+}
+
+// An import into an empty ledger defers three event indexes; a party added
+// after its first few thousand events has them built first, and the import
+// ends with the schema a ledger written event by event has.
+TEST_F(LedgerTest, AnImportThatAddsAPartyLateBuildsItsIndexesFirst) {
+  std::string text = R"({"kind":"party-add","date":"2024-01-01","party":"nvidia","name":"Nvidia"})"
+                     "\n"
+                     R"({"kind":"party-add","date":"2024-01-01","party":"openai","name":"OpenAI"})"
+                     "\n";
+  constexpr int kOpens = 5000;  // past the import's 4,096
+  for (int i = 0; i < kOpens; ++i) {
+    text += R"({"kind":"open","date":"2025-01-01","commitment":"c)" + std::to_string(i) +
+            R"(","commitment_kind":"pledge","from":"nvidia","to":"openai","amount":"$1B"})"
+            "\n";
+  }
+  text +=
+      R"({"kind":"party-add","date":"2025-02-01","party":"late","name":"Late Co"})"
+      "\n"
+      R"({"kind":"open","date":"2025-02-02","commitment":"late-1","commitment_kind":"equity","from":"late co","to":"openai","amount":"$2B"})"
+      "\n";
+  auto r = ImportText(text);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, kOpens + 4);
+  auto verified = ledger_->Verify();
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok()) << verified->problems.front();
+  ledger_.reset();
+  SQLite::Database db(path_);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_from "
+                          "WHERE from_party = 'late'")
+                .getInt64(),
+            1);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_to "
+                          "WHERE to_party = 'openai'")
+                .getInt64(),
+            kOpens + 1);
+  EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+}
+
 // A large import into an empty ledger builds its replay checkpoints as the
 // events go in (each made when the events read then were all it needed:
 // through_seq short of the last event); one whose events it cannot fold in
@@ -654,6 +728,11 @@ TEST_F(LedgerTest, RefusesEventsThatReferToWhatDoesNotExist) {
   OpenPledge("loi");
   OpenPledge("other", "$5B");
   ASSERT_TRUE(Append({{"kind", "cancel"}, {"date", "2025-10-01"}, {"commitment", "other"}}).ok());
+  ASSERT_TRUE(Append({{"kind", "party-add"},
+                      {"date", "2024-01-01"},
+                      {"party", "sb-group"},
+                      {"name", "SoftBank"}})
+                  .ok());
   struct Case {
     std::vector<std::pair<std::string, std::string>> fields;
     StatusCode code;
@@ -739,6 +818,17 @@ TEST_F(LedgerTest, RefusesEventsThatReferToWhatDoesNotExist) {
        StatusCode::kConflict,
        "aliases",
        "already names party nvidia"},
+      {{{"kind", "party-alias"},
+        {"date", "2025-10-01"},
+        {"party", "openai"},
+        {"aliases", "sb-group"}},
+       StatusCode::kConflict,
+       "aliases",
+       "is the id of another party"},
+      {{{"kind", "party-add"}, {"date", "2025-10-01"}, {"party", "softbank"}, {"name", "Other"}},
+       StatusCode::kConflict,
+       "party",
+       "is already an alias of sb-group"},
   };
   for (const Case& c : cases) {
     RawEvent raw;
@@ -919,6 +1009,56 @@ TEST_F(LedgerTest, RecordingTimeNeverGoesBack) {
                         {"amount", "$1B"}});
   ASSERT_FALSE(future.ok());
   EXPECT_NE(future.status().message().find("future"), std::string::npos);
+}
+
+// Parties are looked up as events name them and remembered for the rest of
+// the transaction: one added earlier in the same import resolves by any of
+// its names later in it, and a name it took is refused to the next party.
+TEST_F(LedgerTest, PartiesAddedInAnImportResolveLaterInIt) {
+  AddParties();
+  ASSERT_TRUE(Append({{"kind", "open"},
+                      {"date", "2025-01-01"},
+                      {"commitment", "before"},
+                      {"commitment_kind", "equity"},
+                      {"from", "NVIDIA"},
+                      {"to", "openai"},
+                      {"amount", "$1B"}})
+                  .ok());
+  auto r = ImportText(
+      R"({"kind":"party-add","date":"2025-02-01","party":"acme","name":"Acme Corp","aliases":["ACME Holdings"]})"
+      "\n"
+      R"({"kind":"open","date":"2025-02-02","commitment":"a","commitment_kind":"equity","from":"ACME  corp","to":"Nvidia","amount":"$2B"})"
+      "\n"
+      R"({"kind":"open","date":"2025-02-03","commitment":"b","commitment_kind":"equity","from":"acme holdings","to":"Amazon","amount":"$3B"})"
+      "\n");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->added, 3);
+  {
+    SQLite::Database db(path_);
+    SQLite::Statement q(db,
+                        "SELECT commitment_id, from_party, to_party FROM events "
+                        "WHERE kind = 'open' ORDER BY seq");
+    std::vector<std::string> rows;
+    while (q.executeStep()) {
+      rows.push_back(q.getColumn(0).getString() + " " + q.getColumn(1).getString() + " " +
+                     q.getColumn(2).getString());
+    }
+    EXPECT_EQ(rows,
+              (std::vector<std::string>{"before nvidia openai", "a acme nvidia", "b acme amazon"}));
+  }
+
+  const std::string before = BytesAtRest();
+  auto taken = ImportText(
+      R"({"kind":"party-add","date":"2025-03-01","party":"zeta","name":"Zeta"})"
+      "\n"
+      R"({"kind":"party-add","date":"2025-03-01","party":"zeta-two","name":"Zeta Two","aliases":["ZETA"]})"
+      "\n");
+  ASSERT_FALSE(taken.ok());
+  EXPECT_EQ(taken.status().field(), "aliases");
+  EXPECT_NE(taken.status().message().find("'ZETA' already names party zeta"), std::string::npos)
+      << taken.status().ToString();
+  ledger_.reset();
+  EXPECT_TRUE(ReadBytes(path_) == before) << "the refused import changed the file";
 }
 
 TEST_F(LedgerTest, AliasesInAnyScriptResolve) {
