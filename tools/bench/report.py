@@ -150,7 +150,10 @@ def read_size(folder, n):
     recorded = hyperfine_results(os.path.join(folder, "record.json"))
     if recorded.get("dealtrail record"):
         size["record"] = recorded["dealtrail record"]
-    if recorded.get("raw append"):  # runs from before it was timed have none
+    # Runs from before these were timed have neither.
+    if recorded.get("dealtrail party add"):
+        size["party_add"] = recorded["dealtrail party add"]
+    if recorded.get("raw append"):
         size["raw_append"] = recorded["raw append"]
     durable = read_text(os.path.join(folder, "durable.txt"))
     if durable:
@@ -441,6 +444,7 @@ def write_table(sizes):
                  f"{imp['events_per_second'] / ins['events_per_second']:.0%}"
                  if imp and ins else "—",
                  fmt_timed(s.get("record"))
+                 + (f"; party add {fmt_timed(s['party_add'])}" if s.get("party_add") else "")
                  + (f"; raw append {fmt_timed(s['raw_append'])}" if s.get("raw_append") else ""),
                  f"{s['durable_insert']['median_ms']:.2f} ms" if s.get("durable_insert") else "—",
                  f"{fmt_timed(fast.get(TIMELINE))}, {fmt_kib(s.get('timeline_peak_kib'))}",
