@@ -164,6 +164,18 @@ void DowngradeToVersion1(const std::string& path) {
       "DROP INDEX events_by_party; DROP INDEX party_aliases_by_party; PRAGMA user_version = 1");
 }
 
+// Opens the fixture ledger at `path` for writing, which migrates it, and
+// checks that it verifies at the current version with its 25 events.
+void ExpectAWriterMigratesIt(const std::string& path) {
+  auto opened = Ledger::Open(path, SystemClock(), /*read_only=*/false);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto report = opened->Verify();
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok()) << report->problems.front();
+  EXPECT_EQ(report->schema_version, CurrentSchemaVersion());
+  EXPECT_EQ(report->events, 25);
+}
+
 TEST(SqlMigration, SqlMigratesAnOlderLedgerSoTheViewsExist) {
   test::TempDir dir;
   const std::string ledger = dir.File("ledger.db");
@@ -184,15 +196,7 @@ TEST(SqlMigration, OpeningForWritingMigratesAndKeepsTheChain) {
   const std::string ledger = dir.File("ledger.db");
   test::MakeFixtureLedger(ledger);
   DowngradeToVersion1(ledger);
-  {
-    auto opened = Ledger::Open(ledger, SystemClock(), /*read_only=*/false);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    auto report = opened->Verify();
-    ASSERT_TRUE(report.ok());
-    EXPECT_TRUE(report->ok()) << report->problems.front();
-    EXPECT_EQ(report->schema_version, CurrentSchemaVersion());
-    EXPECT_EQ(report->events, 25);
-  }
+  ExpectAWriterMigratesIt(ledger);
   SQLite::Database db(ledger, SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE type = 'view'").getInt(), 5);
 }
@@ -213,14 +217,7 @@ TEST(SqlMigration, AVersion4LedgerGetsIndexesEveryPartyLookCanUse) {
         "CREATE INDEX events_by_to ON events (to_party) WHERE kind = 'open'; "
         "PRAGMA user_version = 4");
   }
-  {
-    auto opened = Ledger::Open(ledger, SystemClock(), /*read_only=*/false);
-    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
-    auto report = opened->Verify();
-    ASSERT_TRUE(report.ok());
-    EXPECT_TRUE(report->ok()) << report->problems.front();
-    EXPECT_EQ(report->schema_version, CurrentSchemaVersion());
-  }
+  ExpectAWriterMigratesIt(ledger);
   SQLite::Database db(ledger, SQLite::OPEN_READONLY);
   auto sql_of = [&](const char* name) {
     SQLite::Statement q(db, "SELECT sql FROM sqlite_schema WHERE name = ?");
