@@ -8,7 +8,8 @@ DIR holds one folder per size (hyperfine exports, /usr/bin/time outputs,
 agreement.json, …) as the runner leaves them. Without --docs it prints the
 summary and writes nothing in docs/. The generated parts of benchmarks.md
 sit between `<!-- generated:NAME -->` and `<!-- end:NAME -->` lines; the
-rest of the page is prose, kept as it is.
+rest of the page is prose, kept as it is. The table of documented runs
+also reads every earlier docs/benchmarks-data.json from git.
 """
 
 import argparse
@@ -257,7 +258,7 @@ def targets(sizes):
     if ledger.get("timed") and side_replay:
         ratio = ledger["timed"]["median"] / side_replay["median"]
         cpu = ledger["timed"]["cpu_mean"] / side_replay["cpu_mean"]
-        add("replay ≥ 50× faster than ledger bal --end", f"{ratio:.2g}× (CPU {cpu:.2g}×)",
+        add("replay ≥ 50× faster than ledger bal --end", f"{times(ratio)} (CPU {times(cpu)})",
             ratio >= 50, f"ledger {fmt_timed(ledger['timed'])}, replay {fmt_timed(side_replay)}",
             cpu >= 50)
     elif "dnf_after_seconds" in ledger.get("checked_run", {}):
@@ -397,9 +398,13 @@ def fmt_timed(timed):
     return f"{fmt_s(timed['median'])} ({fmt_s(timed['cpu_mean'])} CPU{runs})"
 
 
-def fmt_ratio(a, b, key):
-    ratio = a[key] / b[key]
+def times(ratio):
+    """130× rather than 1.3e+02×."""
     return f"{ratio:.0f}×" if ratio >= 10 else f"{ratio:.2g}×"
+
+
+def fmt_ratio(a, b, key):
+    return times(a[key] / b[key])
 
 
 def ratio_pair(a, b):
@@ -480,6 +485,83 @@ def targets_table(rows):
     for r in rows:
         lines.append(f"| {r['target']} | {r['at']} | {r['measured'] or '—'} | "
                      f"**{r['status']}** | {r['detail']} |")
+    return "\n".join(lines)
+
+
+# The targets of the runs committed before this one, one row a run: what
+# docs/benchmarks-data.json held at each commit that changed it. Columns
+# are found by the start of the target's text, which has not changed.
+HISTORY_COLUMNS = [("replay ≥ 50×", "ledger-cli ÷ replay"),
+                   ("replay within 2×", "replay ÷ raw fold"),
+                   ("replay peak memory", "replay memory"),
+                   ("checkpointed replay", "checkpointed ÷ full scan"),
+                   ("import ≥ 60%", "import ÷ raw insert"),
+                   ("record ≤", "record − durable insert"),
+                   ("timeline of one pair", "timeline ÷ replay"),
+                   ("sql positions_as_of", "sql ÷ replay")]
+
+
+def committed_runs(docs):
+    """Every docs/benchmarks-data.json in the history of the repository
+    holding DOCS, newest first; [] outside a git checkout."""
+    def git(*args):
+        return subprocess.run(["git", "-C", docs, *args], capture_output=True, text=True,
+                              check=False)
+    log = git("log", "--format=%h", "--", "benchmarks-data.json")
+    runs = []
+    for commit in log.stdout.split() if log.returncode == 0 else []:
+        shown = git("show", f"{commit}:./benchmarks-data.json")
+        if shown.returncode == 0:
+            try:
+                runs.append(json.loads(shown.stdout))
+            except json.JSONDecodeError:
+                pass
+    return runs
+
+
+def history_cell(row):
+    if row is None or row["measured"] is None:
+        return "—"
+    # Wall clock only, the issue's measure; "(wall only)" says where the
+    # CPU-time ratio missed.
+    value = re.sub(r" \(CPU [^)]*\)", "", row["measured"])
+    # Runs before 2026-12-06 wrote 130× as 1.3e+02×.
+    value = re.sub(r"\d\.\d+e\+\d+", lambda m: f"{float(m.group()):.0f}", value)
+    if row["status"] == "met":
+        return value
+    if row["status"].startswith("not met"):
+        return value + " ✗"
+    return value + " (wall only)"
+
+
+def history_table(current, earlier):
+    """This run and the committed ones before it, newest first. A run
+    committed again (the docs regenerated from the same results) is shown
+    once."""
+    lines = ["| run (UTC) | build | sizes up to | replay | raw fold | "
+             + " | ".join(title for _, title in HISTORY_COLUMNS) + " |",
+             "|---|---|---|---|---|" + "---|" * len(HISTORY_COLUMNS)]
+    seen = set()
+    for run in [current, *earlier]:
+        rows = run.get("targets") or []
+        build = (run.get("versions") or {}).get("dealtrail") or "?"
+        # The figures name the run: a regeneration stamps another build.
+        key = tuple((r.get("measured"), r.get("detail")) for r in rows)
+        if key in seen:
+            continue
+        seen.add(key)
+        cells = []
+        for start, _ in HISTORY_COLUMNS:
+            cells.append(history_cell(next((r for r in rows if r["target"].startswith(start)),
+                                           None)))
+        sizes = [int(n) for n in run.get("sizes", {})]
+        # Medians at 1M from the invocation that times replay beside the raw fold.
+        pair = (run.get("sizes", {}).get(str(REFERENCE_SIZE)) or {}).get(
+            "dealtrail_and_sqlite") or {}
+        times = [fmt_s(pair[k]["median"]) if k in pair else "—" for k in (REPLAY, RAW_FOLD)]
+        when = (run.get("generated") or "?")[:16].replace("T", " ")
+        lines.append(f"| {when} | {build} | {fmt_n(max(sizes)) if sizes else '?'} | "
+                     + " | ".join(times + cells) + " |")
     return "\n".join(lines)
 
 
@@ -692,6 +774,7 @@ def main():
     page = replace_section(page, "ratios", ratio_table(sizes))
     page = replace_section(page, "write", write_table(sizes))
     page = replace_section(page, "targets", targets_table(goals))
+    page = replace_section(page, "history", history_table(data, committed_runs(args.docs)))
     page = replace_section(page, "agreement", agreement_lines(sizes))
     page = replace_section(page, "notes", "\n".join(f"- {n}" for n in notes) or "- none")
     page = replace_section(page, "micro", micro_table(micro))
