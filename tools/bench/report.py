@@ -558,10 +558,10 @@ def history_table(current, earlier):
         # Medians at 1M from the invocation that times replay beside the raw fold.
         pair = (run.get("sizes", {}).get(str(REFERENCE_SIZE)) or {}).get(
             "dealtrail_and_sqlite") or {}
-        times = [fmt_s(pair[k]["median"]) if k in pair else "—" for k in (REPLAY, RAW_FOLD)]
+        medians = [fmt_s(pair[k]["median"]) if k in pair else "—" for k in (REPLAY, RAW_FOLD)]
         when = (run.get("generated") or "?")[:16].replace("T", " ")
         lines.append(f"| {when} | {build} | {fmt_n(max(sizes)) if sizes else '?'} | "
-                     + " | ".join(times + cells) + " |")
+                     + " | ".join(medians + cells) + " |")
     return "\n".join(lines)
 
 

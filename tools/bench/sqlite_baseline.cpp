@@ -448,14 +448,9 @@ int Append(const std::string& path) {
       columns += (columns.empty() ? "" : ", ") + value;
     }
   }
-  std::int64_t seq = 0;
-  {
-    Stmt last(db, "SELECT max(seq) FROM events");
-    if (!last.Step() || sqlite3_column_type(last.get(), 0) == SQLITE_NULL) {
-      throw std::runtime_error(path + ": the ledger has no event to copy");
-    }
-    seq = sqlite3_column_int64(last.get(), 0) + 1;
-  }
+  Stmt last(db, "SELECT max(seq) FROM events");
+  last.Step();
+  const std::int64_t seq = sqlite3_column_int64(last.get(), 0) + 1;
   Stmt insert(db, "INSERT INTO events SELECT " + columns +
                       " FROM events WHERE kind = 'open' ORDER BY seq DESC LIMIT 1");
   sqlite3_bind_int64(insert.get(), 1, seq);
