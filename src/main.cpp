@@ -9,8 +9,11 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/run.h"
+#include "dealtrail/sql.h"
 
 namespace {
 
@@ -53,6 +56,10 @@ void PrepareHeap() {
 
 int main(int argc, char** argv) {
   PrepareHeap();
+  const std::vector<std::string> args(argv + 1, argv + argc);
+  // Every command but `sql`, whose memory limit needs them, runs without
+  // SQLite's memory statistics: one process-wide mutex fewer per allocation.
+  if (dealtrail::cli::NamedCommand(args) != "sql") dealtrail::TurnOffSqliteMemoryStatistics();
   try {
     dealtrail::cli::Environment env;
     if (const char* ledger = std::getenv("DEALTRAIL_LEDGER")) env.vars["DEALTRAIL_LEDGER"] = ledger;
@@ -60,7 +67,7 @@ int main(int argc, char** argv) {
     env.stderr_is_terminal = isatty(STDERR_FILENO) != 0;
     env.stdin_is_terminal = isatty(STDIN_FILENO) != 0;
     std::ios::sync_with_stdio(false);
-    const int code = dealtrail::cli::Run({argv + 1, argv + argc}, std::cout, std::cerr, env);
+    const int code = dealtrail::cli::Run(args, std::cout, std::cerr, env);
     std::cout.flush();
     return code;
   } catch (const std::exception& e) {

@@ -77,11 +77,6 @@ std::optional<Ledger> Context::Open(bool read_only) {
   return std::move(ledger).value();
 }
 
-namespace {
-
-// The command the line names after the global --ledger option, if it is one
-// of dealtrail's; empty otherwise (help, a typo), and then every command is
-// built so that help and errors read as they always do.
 std::string_view NamedCommand(const std::vector<std::string>& args) {
   static constexpr std::string_view kCommands[] = {"init",       "party",    "record", "import",
                                                    "checkpoint", "export",   "replay", "verify",
@@ -102,8 +97,6 @@ std::string_view NamedCommand(const std::vector<std::string>& args) {
   }
   return {};
 }
-
-}  // namespace
 
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
         const Environment& env) {

@@ -7,6 +7,7 @@
 #include <map>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "dealtrail/time.h"
@@ -26,6 +27,11 @@ struct Environment {
   bool stderr_is_terminal = false;          // progress reports only on a terminal
   bool stdin_is_terminal = false;           // "import -" typed by hand: no reading ahead
 };
+
+// The command `args` names after the global --ledger option, if it is one of
+// dealtrail's ("record", "sql", …); empty otherwise (help, a typo), and then
+// Run builds every command so that help and errors read as they always do.
+std::string_view NamedCommand(const std::vector<std::string>& args);
 
 // Runs one command. `args` excludes the program name.
 int Run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,

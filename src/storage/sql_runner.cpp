@@ -454,11 +454,23 @@ Result<SqlResult> RunReadOnlySql(const std::string& ledger_path, std::string_vie
   MigrateIfOlder(ledger_path);
   auto db = storage::OpenLedgerFile(ledger_path, /*read_only=*/true);
   if (!db.ok()) return db.status();
+  // SQLite counts nothing with its memory statistics off, and an open
+  // connection has allocated memory, so a count of zero means they are off
+  // and the memory limit would not hold.
+  if (sqlite3_memory_used() == 0) {
+    return Status{StatusCode::kInternal, "",
+                  "SQLite's memory statistics are off in this process, so the memory limit "
+                  "cannot hold; no statement runs without it"};
+  }
   try {
     return Run((*db)->getHandle(), sql, options);
   } catch (const std::exception& e) {
     return FromSqlite(e);
   }
+}
+
+bool TurnOffSqliteMemoryStatistics() {
+  return sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0) == SQLITE_OK;
 }
 
 }  // namespace dealtrail

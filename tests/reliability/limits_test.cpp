@@ -306,5 +306,22 @@ TEST_F(LimitsTest, FundingUpToTheCommitmentAndNotACentMore) {
                 file + ":2:amount: funding beyond the commitment");
 }
 
+// `dealtrail sql --max-memory` holds in the binary, which runs every other
+// command with SQLite's memory statistics off (src/main.cpp); the limit
+// needs them.
+TEST_F(LimitsTest, TheSqlMemoryLimitHoldsInTheBinary) {
+  test::CopyLedger(pristine_, ledger_);
+  const std::string statement =
+      "WITH RECURSIVE r(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM r WHERE i < 5000000) "
+      "SELECT count(*) FROM (SELECT DISTINCT i FROM r)";
+  ExpectRefused(
+      Dealtrail(ledger_, {"sql", "--max-memory", "8", "--timeout", "60000", statement}),
+      "a statement past --max-memory 8",
+      "dealtrail sql: stopped: the statement needed more memory than the limit of 8 MiB\n");
+  const ProcessResult within = Dealtrail(ledger_, {"sql", "SELECT count(*) FROM events"});
+  EXPECT_TRUE(ExitedWith(within, {0})) << within.err;
+  EXPECT_EQ(within.out, "count(*)\n25\n");
+}
+
 }  // namespace
 }  // namespace dealtrail
