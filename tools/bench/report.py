@@ -214,7 +214,14 @@ def machine(results):
 
 def versions(dealtrail):
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    commit = command_line(["git", "-C", root, "describe", "--always", "--dirty"])
+    # "-dirty" when the code differs from the commit; the pages this script
+    # writes (docs/) do not count.
+    commit = command_line(["git", "-C", root, "describe", "--always"])
+    changed = subprocess.run(["git", "-C", root, "status", "--porcelain", "--untracked-files=no",
+                              "--", ".", ":(exclude)docs"],
+                             capture_output=True, text=True, check=False)
+    if commit and (changed.returncode != 0 or changed.stdout.strip()):
+        commit += "-dirty"
     return {"dealtrail": commit, "ledger": command_line(["ledger", "--version"]),
             "hledger": command_line(["hledger", "--version"]),
             "beancount": command_line(["bean-query", "--version"]),
@@ -302,7 +309,7 @@ def targets(sizes):
             f"durable insert {dur['median_ms']:.2f} ms"
             + (f"; raw SQLite appending one event as a whole process "
                f"{appended['median'] * 1000:.1f} ms ({appended['cpu_mean'] * 1000:.1f} ms CPU), "
-               f"record +{(rec['median'] - appended['median']) * 1000:.1f} ms over it"
+               + over_or_under((rec['median'] - appended['median']) * 1000)
                if appended else ""))
     for name, label in ((TIMELINE, "timeline of one pair < 2× replay"),
                         (SQL, "sql positions_as_of < 2× replay")):
@@ -330,6 +337,11 @@ def targets(sizes):
             all(e <= 1.1 for e in exponents), detail,
             where=f"{points[0][0]:,}–{points[-1][0]:,} events")
     return out
+
+
+def over_or_under(ms):
+    """How far record is from the raw append: "record 1.3 ms over it"."""
+    return f"record {abs(ms):.1f} ms {'over' if ms >= 0 else 'under'} it"
 
 
 def growth_exponents(points):
