@@ -74,9 +74,10 @@ std::int64_t ImportCache::KibFor(std::int64_t input_bytes) {
   return std::clamp(input_bytes / 1024, kMinKib, kMaxKib);
 }
 
-DeferredIndexes::DeferredIndexes(SQLite::Database& db) : db_(db) {
+DeferredIndexes::DeferredIndexes(SQLite::Database& db, std::span<const char* const> names)
+    : db_(db) {
   SQLite::Statement find(db_, "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?");
-  for (const char* name : kNames) {
+  for (const char* name : names) {
     find.bind(1, name);
     const bool found = find.executeStep();  // if not, dropped out of band: verify says so
     if (found) create_.push_back(find.getColumn(0).getString());
@@ -171,8 +172,12 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     if ((*writer)->started_empty() && options.input_bytes > 0 && !options.dry_run) {
       builder.emplace(options.input_bytes);
     }
-    std::optional<storage::DeferredIndexes> deferred;
-    if ((*writer)->started_empty() && !options.dry_run) deferred.emplace(*impl_->db);
+    using storage::DeferredIndexes;
+    std::optional<DeferredIndexes> deferred, deferred_histories;
+    if ((*writer)->started_empty() && !options.dry_run) {
+      deferred.emplace(*impl_->db, DeferredIndexes::kForReads);
+      deferred_histories.emplace(*impl_->db, DeferredIndexes::kForHistories);
+    }
     std::optional<storage::CheckpointStore> store;
     std::vector<storage::BuiltCheckpoint> held;  // made before the import was large enough
     auto store_ready = [&](std::vector<storage::BuiltCheckpoint> ready) {
@@ -242,6 +247,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       }
     }
     if (deferred) deferred->Rebuild();
+    if (deferred_histories) deferred_histories->Rebuild();
     tx->commit();
     tx.reset();
     if (!built && summary.added >= kCheckpointAfterImport) {

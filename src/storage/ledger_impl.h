@@ -3,8 +3,10 @@
 #ifndef DEALTRAIL_SRC_STORAGE_LEDGER_IMPL_H_
 #define DEALTRAIL_SRC_STORAGE_LEDGER_IMPL_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -55,23 +57,31 @@ class ImportCache {
   std::int64_t before_ = 0;
 };
 
-// The event indexes no check of a write reads, but for a new party's
-// foreign keys: replay's date order (events_by_date) and timeline's parties
-// (events_by_from, events_by_to). Their keys arrive in no order, so
-// inserting row by row into them slows down as they outgrow the page cache;
-// built after the last row, SQLite sorts the keys first. An import into a
-// ledger without events drops them when this is made and creates them
-// again, from the SQL they were stored with, in Rebuild(), inside the
-// import's transaction: a failed import rolls back to the ledger with its
-// indexes, and a finished one has the same schema, byte for byte, as one
-// written event by event. Storing a party's row looks up the events that
-// name it through the two by party, so an import that adds a party after
-// its first few thousand events rebuilds them there (Ledger::Import).
+// Event indexes an import into a ledger without events builds after its
+// last row instead of row by row. Their keys arrive in no order, so
+// inserting into them one row at a time slows down as they outgrow the page
+// cache; built after the last row, SQLite sorts the keys first (a 10M-event
+// insert: 133 s with the five built row by row, 106 s with them built at
+// the end, docs/benchmarks.md). No check of such an import reads them:
+// replay's date order and timeline's parties (kForReads) are not read by
+// writes, and the histories by commitment and by round (kForHistories) are
+// answered from the writer's own rows (storage::Writer). An object of this
+// class drops the indexes named when it is made and creates them again,
+// from the SQL they were stored with, in Rebuild(), inside the import's
+// transaction: a failed import rolls back to the ledger with its indexes,
+// and a finished one has the same schema, byte for byte, as one written
+// event by event. Storing a party's row looks up the events that name it
+// through the two by party (kForReads), so an import that adds a party
+// after its first few thousand events rebuilds those there
+// (Ledger::Import).
 class DeferredIndexes {
  public:
-  static constexpr const char* kNames[] = {"events_by_date", "events_by_from", "events_by_to"};
+  static constexpr std::array<const char*, 3> kForReads = {"events_by_date", "events_by_from",
+                                                           "events_by_to"};
+  static constexpr std::array<const char*, 2> kForHistories = {"events_by_commitment",
+                                                               "events_by_round"};
 
-  explicit DeferredIndexes(SQLite::Database& db);
+  DeferredIndexes(SQLite::Database& db, std::span<const char* const> names);
   DeferredIndexes(const DeferredIndexes&) = delete;
   DeferredIndexes& operator=(const DeferredIndexes&) = delete;
 

@@ -522,6 +522,9 @@ Status Writer::Finish() {
 }
 
 void Writer::Remember(const Event& e, CommitmentHistory* history) {
+  const std::optional<Target> target =
+      e.kind == EventKind::kRetract ? FindTarget(e.retracts) : std::nullopt;
+  if (started_empty_) AddOwnRow(e, target ? target->seq : 0);
   if (parties_) {
     if (e.kind == EventKind::kPartyAdd) {
       parties_->AddParty(e.party);
@@ -550,12 +553,9 @@ void Writer::Remember(const Event& e, CommitmentHistory* history) {
       }
     }
   }
-  if (e.kind == EventKind::kRetract) {
-    // The retracted event's histories are read again when next needed.
-    if (const std::optional<Target> target = FindTarget(e.retracts)) {
-      if (!target->commitment.empty()) commitments_.MarkStale(target->commitment);
-      if (!target->round.empty()) rounds_.MarkStale(target->round);
-    }
+  if (target) {  // the retracted event's histories are read again when next needed
+    if (!target->commitment.empty()) commitments_.MarkStale(target->commitment);
+    if (!target->round.empty()) rounds_.MarkStale(target->round);
   }
 }
 
@@ -597,30 +597,15 @@ Result<std::optional<fold::CommitmentState>> Writer::CommitmentUpTo(const std::s
     if (extra) DEALTRAIL_RETURN_IF_ERROR(Step(state, *extra));
     return state;
   }
-  // Prepared once per writer: an import runs this for every new commitment.
-  // The anti-join reads the partial index of retractions instead of building
-  // a temporary table of them on every call.
-  if (!commitment_history_) {
-    commitment_history_.emplace(
-        db_, std::string("SELECT ") + kEventColumns +
-                 " FROM events AS e WHERE commitment_id = :id AND effective_date <= :at "
-                 "AND NOT EXISTS (SELECT 1 FROM events AS r WHERE r.kind = 'retract' AND "
-                 "r.retracts = e.event_id) ORDER BY effective_date, seq");
-  }
-  SQLite::Statement& q = *commitment_history_;
-  q.reset();
-  q.bind(":id", id);
-  q.bind(":at", FormatDay(at));
-  while (q.executeStep()) {
-    auto e = EventFromRow(q);
-    if (!e.ok()) return e.status();
-    if (!skip_id.empty() && e->id == skip_id) continue;
-    if (extra && e->date.first() > extra->date.first()) {
+  const Status read = ForEachOfHistory(false, id, at, [&](const Event& e) -> Status {
+    if (!skip_id.empty() && e.id == skip_id) return {};
+    if (extra && e.date.first() > extra->date.first()) {
       DEALTRAIL_RETURN_IF_ERROR(Step(state, *extra));
       extra = nullptr;
     }
-    DEALTRAIL_RETURN_IF_ERROR(Step(state, *e));
-  }
+    return Step(state, e);
+  });
+  if (!read.ok()) return read;
   if (extra) DEALTRAIL_RETURN_IF_ERROR(Step(state, *extra));
   return state;
 }
@@ -629,28 +614,113 @@ Result<std::optional<fold::RoundState>> Writer::RoundUpTo(const std::string& id,
                                                           date::sys_days at) {
   std::optional<fold::RoundState> state;
   if (!MayHoldRound(id)) return state;  // none of its events can be stored
-  if (!round_history_) {
-    round_history_.emplace(
-        db_, std::string("SELECT ") + kEventColumns +
-                 " FROM events AS e WHERE round_id = :id AND kind IN ('round-open', "
-                 "'round-revise', 'round-close', 'valuation') AND effective_date <= :at "
-                 "AND NOT EXISTS (SELECT 1 FROM events AS r WHERE r.kind = 'retract' AND "
-                 "r.retracts = e.event_id) ORDER BY effective_date, seq");
+  DEALTRAIL_RETURN_IF_ERROR(ForEachOfHistory(true, id, at, [&](const Event& e) {
+    Step(state, e);
+    return Status{};
+  }));
+  return state;
+}
+
+template <typename Fn>
+Status Writer::ForEachOfHistory(bool round, const std::string& id, date::sys_days at, Fn&& fn) {
+  if (started_empty_) {
+    const std::int32_t last_day = at.time_since_epoch().count();
+    std::vector<std::pair<std::int32_t, std::int64_t>> rows;  // (day, seq)
+    for (std::int64_t seq = NewestOwnRow(round ? newest_of_round_ : newest_of_commitment_, id);
+         seq != 0; seq = own_rows_[seq - 1].previous) {
+      const OwnRow& row = own_rows_[seq - 1];
+      if (row.day <= last_day && !row.retracted) rows.emplace_back(row.day, seq);
+    }
+    std::sort(rows.begin(), rows.end());
+    for (const auto& [day, seq] : rows) {
+      auto e = ReadRow(seq);
+      if (!e.ok()) return e.status();
+      DEALTRAIL_RETURN_IF_ERROR(fn(*e));
+    }
+    return {};
   }
-  SQLite::Statement& q = *round_history_;
+  // Prepared once per writer. The anti-join reads the partial index of
+  // retractions instead of building a temporary table of them on every call.
+  std::optional<SQLite::Statement>& query = round ? round_history_ : commitment_history_;
+  if (!query) {
+    query.emplace(db_, std::string("SELECT ") + kEventColumns + " FROM events AS e WHERE " +
+                           (round ? "round_id = :id AND kind IN ('round-open', 'round-revise', "
+                                    "'round-close', 'valuation')"
+                                  : "commitment_id = :id") +
+                           " AND effective_date <= :at AND NOT EXISTS (SELECT 1 FROM events "
+                           "AS r WHERE r.kind = 'retract' AND r.retracts = e.event_id) "
+                           "ORDER BY effective_date, seq");
+  }
+  SQLite::Statement& q = *query;
   q.reset();
   q.bind(":id", id);
   q.bind(":at", FormatDay(at));
   while (q.executeStep()) {
     auto e = EventFromRow(q);
     if (!e.ok()) return e.status();
-    Step(state, *e);
+    DEALTRAIL_RETURN_IF_ERROR(fn(*e));
   }
-  return state;
+  return {};
+}
+
+std::int64_t Writer::NewestOwnRow(const std::vector<std::int64_t>& newest,
+                                  std::string_view id) const {
+  const fold::Sym sym = names_.Find(id);
+  return sym < newest.size() ? newest[sym] : 0;
+}
+
+void Writer::AddOwnRow(const Event& e, std::int64_t retracted) {
+  OwnRow row;
+  row.day = e.date.first().time_since_epoch().count();
+  row.kind = e.kind;
+  std::vector<std::int64_t>* newest = nullptr;
+  std::string_view id;
+  if (!e.commitment.empty()) {
+    newest = &newest_of_commitment_;
+    id = e.commitment;
+  } else if (!e.round.empty() && (IsRoundKind(e.kind) || e.kind == EventKind::kValuation)) {
+    newest = &newest_of_round_;
+    id = e.round;
+  }
+  if (newest != nullptr) {
+    const fold::Sym sym = names_.Intern(id);
+    if (newest->size() <= sym) newest->resize(sym + 1, 0);
+    row.previous = (*newest)[sym];
+    (*newest)[sym] = e.seq;
+  }
+  own_rows_.push_back(row);
+  if (retracted > 0 && static_cast<std::size_t>(retracted) <= own_rows_.size()) {
+    own_rows_[retracted - 1].retracted = true;
+  }
+}
+
+Result<Event> Writer::ReadRow(std::int64_t seq) {
+  if (!read_row_) {
+    read_row_.emplace(db_, std::string("SELECT ") + kEventColumns + " FROM events WHERE seq = ?");
+  }
+  SQLite::Statement& q = *read_row_;
+  q.reset();
+  q.bind(1, static_cast<int64_t>(seq));
+  if (!q.executeStep()) {
+    return Status{StatusCode::kCorrupt, "seq",
+                  "event " + std::to_string(seq) + " is missing; run dealtrail verify"};
+  }
+  auto e = EventFromRow(q);
+  q.reset();
+  return e;
 }
 
 Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by) {
   if (!MayHoldCommitment(commitment)) return false;
+  if (started_empty_) {
+    const std::int32_t last_day = by.time_since_epoch().count();
+    for (std::int64_t seq = NewestOwnRow(newest_of_commitment_, commitment); seq != 0;
+         seq = own_rows_[seq - 1].previous) {
+      const OwnRow& row = own_rows_[seq - 1];
+      if (row.kind == EventKind::kOpen && row.day <= last_day && !row.retracted) return true;
+    }
+    return false;
+  }
   if (!has_opening_) {
     has_opening_.emplace(db_,
                          "SELECT 1 FROM events AS e WHERE kind = 'open' AND commitment_id = :id "
@@ -684,7 +754,12 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
   if (history != nullptr && !history->stale) return history;
   // A round's state does not keep its latest day; read it.
   date::sys_days last_day{};
-  if (MayHoldRound(id)) {
+  if (started_empty_) {
+    for (std::int64_t seq = NewestOwnRow(newest_of_round_, id); seq != 0;
+         seq = own_rows_[seq - 1].previous) {
+      last_day = std::max(last_day, date::sys_days(date::days(own_rows_[seq - 1].day)));
+    }
+  } else if (MayHoldRound(id)) {
     if (!round_latest_) {
       round_latest_.emplace(db_,
                             "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind "

@@ -156,6 +156,12 @@ class Writer {
                                                               const Event* extra = nullptr,
                                                               std::string_view skip_id = {});
   Result<std::optional<fold::RoundState>> RoundUpTo(const std::string& id, date::sys_days at);
+  // Calls `fn` on each unretracted event of a commitment (`round`: of a
+  // round: its round-* events and valuations) dated on or before `at`, in
+  // (effective day, seq) order: from the writer's own rows when the ledger
+  // started empty, otherwise through the indexes by commitment and round.
+  template <typename Fn>
+  Status ForEachOfHistory(bool round, const std::string& id, date::sys_days at, Fn&& fn);
   // What one event does, exactly as in replay.
   Status Step(std::optional<fold::CommitmentState>& state, const Event& e);
   void Step(std::optional<fold::RoundState>& state, const Event& e);
@@ -168,6 +174,26 @@ class Writer {
                                                          const PartialDate& date);
   Result<std::optional<fold::RoundState>> RoundAt(const std::string& id, const PartialDate& date);
   Status NoSuchCommitment(const std::string& field, const std::string& id);
+
+  // A ledger that started empty holds only what this writer added, so the
+  // writer keeps, for each row, what its histories ask of it: a chain of
+  // each commitment's (round's) rows, newest first, with their days and
+  // kinds, and whether a retraction names them. A history is then read row
+  // by row through the table's own key, and an import can leave the indexes
+  // by commitment and by round to be built after its last row
+  // (DeferredIndexes).
+  struct OwnRow {
+    std::int64_t previous = 0;  // the same commitment's (round's) row before, or 0
+    std::int32_t day = 0;       // effective first day, in days since 1970-01-01
+    EventKind kind{};
+    bool retracted = false;
+  };
+  // The seq of `id`'s newest row in `newest` (by Sym), or 0.
+  std::int64_t NewestOwnRow(const std::vector<std::int64_t>& newest, std::string_view id) const;
+  // Adds the row of `e`, just inserted (`retracted`: the seq it retracts).
+  void AddOwnRow(const Event& e, std::int64_t retracted);
+  // The stored event at `seq`.
+  Result<Event> ReadRow(std::int64_t seq);
 
   SQLite::Database& db_;
   Timestamp now_;
@@ -191,6 +217,9 @@ class Writer {
   std::optional<SQLite::Statement> has_opening_;
   std::optional<SQLite::Statement> find_target_;
   std::optional<SQLite::Statement> find_retraction_;
+  std::optional<SQLite::Statement> read_row_;
+  std::deque<OwnRow> own_rows_;  // by seq - 1, when started_empty_ (no spare capacity)
+  std::vector<std::int64_t> newest_of_commitment_, newest_of_round_;  // by Sym of the id
 };
 
 }  // namespace dealtrail::storage

@@ -460,8 +460,9 @@ TEST_F(LedgerTest, AnImportIntoAnEmptyLedgerChecksAgainstItsOwnEvents) {
   EXPECT_EQ(a.funded.low, 0) << "the retracted funding still counts";
 }
 
-// An import into an empty ledger drops the indexes no check reads and
-// builds them after its last event (storage::DeferredIndexes). Finished, the
+// An import into an empty ledger drops the indexes its checks do not read
+// (its writer answers them from its own rows) and builds them after its
+// last event (storage::DeferredIndexes). Finished, the
 // ledger has the schema of one written event by event, every index entry in
 // place; refused, it is the empty ledger it was, indexes included.
 TEST_F(LedgerTest, AnImportIntoAnEmptyLedgerEndsWithItsSchemaAsCreated) {
@@ -505,16 +506,29 @@ TEST_F(LedgerTest, AnImportIntoAnEmptyLedgerEndsWithItsSchemaAsCreated) {
   EXPECT_EQ(schema(path_), created);
   Reopen();
 
-  auto r = ImportText(parties + opens, /*dry_run=*/false, /*sized=*/true);
+  const std::string round =
+      R"({"kind":"round-open","date":"2025-01-15","round":"r1","party":"openai","target":"$10B"})"
+      "\n"
+      R"({"kind":"valuation","date":"2025-02-01","party":"openai","round":"r1","amount":"$300B","basis":"post"})"
+      "\n";
+  auto r = ImportText(parties + opens + round, /*dry_run=*/false, /*sized=*/true);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(r->added, 42);
+  EXPECT_EQ(r->added, 44);
   ledger_.reset();
   EXPECT_EQ(schema(path_), created);
   SQLite::Database db(path_);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_date "
                           "WHERE effective_date > ''")
                 .getInt64(),
-            42);
+            44);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_commitment "
+                          "WHERE commitment_id > ''")
+                .getInt64(),
+            40);
+  EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_round "
+                          "WHERE round_id = 'r1'")
+                .getInt64(),
+            2);
   EXPECT_EQ(db.execAndGet("SELECT count(*) FROM events INDEXED BY events_by_from "
                           "WHERE kind = 'open' AND from_party = 'nvidia'")
                 .getInt64(),

@@ -19,6 +19,8 @@
 #include "reference_fold.h"
 #include "storage/checkpoint_builder.h"
 #include "storage/checkpoints.h"
+#include "storage/schema.h"
+#include "storage/writer.h"
 #include "test_support.h"
 
 namespace dealtrail {
@@ -388,6 +390,93 @@ TEST(ReplayProperty, CheckpointsBuiltAlongAnImportEqualAReplay) {
   EXPECT_GE(whole, histories / 10);
   EXPECT_GE(broken, histories / 10);
   EXPECT_GE(several, histories / 20);
+}
+
+// Each event's outcome through one writer: "added SEQ HASH", "present SEQ",
+// or the refusal's code and field.
+std::vector<std::string> Outcomes(storage::Writer& writer, const std::vector<Event>& events) {
+  std::vector<std::string> out;
+  for (const Event& e : events) {
+    auto r = writer.Add(e, {});
+    out.push_back(!r.ok() ? std::to_string(static_cast<int>(r.status().code())) + " " +
+                                r.status().field()
+                  : r->already_present ? "present " + std::to_string(r->seq)
+                                       : "added " + std::to_string(r->seq) + " " + r->hash);
+  }
+  return out;
+}
+
+// A writer on a ledger without events answers its checks from the rows it
+// added itself, so that an import can build the indexes by commitment and by
+// round after its last row (storage::DeferredIndexes). On random histories —
+// back-dated events, retractions, supersessions, rounds, refusals — it must
+// decide every event as a writer reading those indexes does: the same
+// events added, with the same seqs and hashes, and the same refused for the
+// same field.
+TEST(WriterProperty, AWriterOnAnEmptyLedgerDecidesAsOneReadingTheIndexes) {
+  const int histories = Histories() / 4;
+  const Timestamp now = test::At("2026-11-29T12:00:00Z");
+  int refused = 0;
+  int retracted = 0;
+  for (int seed = 1; seed <= histories && !HasFailure(); ++seed) {
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    HistoryGenerator gen(static_cast<std::uint64_t>(seed));
+    std::vector<Event> parties, events;
+    for (int p = 0; p < 5; ++p) {
+      auto e = test::MakeEvent({{"kind", "party-add"},
+                                {"date", "2024-01-01"},
+                                {"party", "p" + std::to_string(p)},
+                                {"name", "Party " + std::to_string(p)}});
+      ASSERT_TRUE(e.ok());
+      parties.push_back(*e);
+    }
+    const int steps = gen.Int(10, 80);
+    for (int i = 0; i < steps; ++i) {
+      RawEvent raw;
+      raw.fields = gen.Next();
+      auto e = EventFromRaw(raw);
+      if (!e.ok()) continue;
+      events.push_back(*e);
+      if (gen.Chance(10)) events.push_back(*e);  // recorded again: present
+    }
+    const test::TempDir dir;
+    // One writer for everything, from an empty ledger: its own rows.
+    auto own_db = storage::CreateLedgerFile(dir.File("own.db"));
+    ASSERT_TRUE(own_db.ok());
+    std::vector<std::string> own;
+    {
+      SQLite::Transaction tx(**own_db);
+      auto writer = storage::Writer::Start(**own_db, now);
+      ASSERT_TRUE(writer.ok());
+      ASSERT_TRUE((*writer)->started_empty());
+      Outcomes(**writer, parties);
+      own = Outcomes(**writer, events);
+    }
+    // The parties first, then a writer on a ledger that holds events: the
+    // indexes.
+    auto read_db = storage::CreateLedgerFile(dir.File("read.db"));
+    ASSERT_TRUE(read_db.ok());
+    std::vector<std::string> read;
+    {
+      SQLite::Transaction tx(**read_db);
+      auto first = storage::Writer::Start(**read_db, now);
+      ASSERT_TRUE(first.ok());
+      Outcomes(**first, parties);
+      auto writer = storage::Writer::Start(**read_db, now);
+      ASSERT_TRUE(writer.ok());
+      ASSERT_FALSE((*writer)->started_empty());
+      read = Outcomes(**writer, events);
+    }
+    ASSERT_EQ(own.size(), read.size());
+    for (std::size_t i = 0; i < own.size(); ++i) {
+      ASSERT_EQ(own[i], read[i]) << "event " << i << ": " << events[i].id;
+      if (!own[i].starts_with("added") && !own[i].starts_with("present")) ++refused;
+      if (own[i].starts_with("added") && events[i].kind == EventKind::kRetract) ++retracted;
+    }
+  }
+  // The histories must reach the checks that read the histories back.
+  EXPECT_GE(refused, histories);
+  EXPECT_GE(retracted, histories / 4);
 }
 
 }  // namespace
