@@ -60,9 +60,10 @@ class ImportCache {
 // Event indexes an import into a ledger without events builds after its
 // last row instead of row by row. Their keys arrive in no order, so
 // inserting into them one row at a time slows down as they outgrow the page
-// cache; built after the last row, SQLite sorts the keys first (a 10M-event
-// insert: 133 s with the five built row by row, 106 s with them built at
-// the end, docs/benchmarks.md). No check of such an import reads them:
+// cache; built after the last row, SQLite sorts the keys first (raw SQLite
+// inserting 10M events, the three kForReads built at the end: 133 s with
+// the two kForHistories built row by row, 106 s with them built at the end
+// too; docs/benchmarks.md). No check of such an import reads them:
 // replay's date order and timeline's parties (kForReads) are not read by
 // writes, and the histories by commitment and by round (kForHistories) are
 // answered from the writer's own rows (storage::Writer). An object of this
