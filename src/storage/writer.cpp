@@ -622,15 +622,25 @@ Result<std::optional<fold::RoundState>> Writer::RoundUpTo(const std::string& id,
 }
 
 template <typename Fn>
+bool Writer::AnyOwnRow(bool round, std::string_view id, Fn&& fn) const {
+  const std::vector<std::int64_t>& newest = round ? newest_of_round_ : newest_of_commitment_;
+  const fold::Sym sym = names_.Find(id);
+  for (std::int64_t seq = sym < newest.size() ? newest[sym] : 0; seq != 0;
+       seq = own_rows_[seq - 1].previous) {
+    if (fn(seq, own_rows_[seq - 1])) return true;
+  }
+  return false;
+}
+
+template <typename Fn>
 Status Writer::ForEachOfHistory(bool round, const std::string& id, date::sys_days at, Fn&& fn) {
   if (started_empty_) {
     const std::int32_t last_day = at.time_since_epoch().count();
     std::vector<std::pair<std::int32_t, std::int64_t>> rows;  // (day, seq)
-    for (std::int64_t seq = NewestOwnRow(round ? newest_of_round_ : newest_of_commitment_, id);
-         seq != 0; seq = own_rows_[seq - 1].previous) {
-      const OwnRow& row = own_rows_[seq - 1];
+    AnyOwnRow(round, id, [&](std::int64_t seq, const OwnRow& row) {
       if (row.day <= last_day && !row.retracted) rows.emplace_back(row.day, seq);
-    }
+      return false;
+    });
     std::sort(rows.begin(), rows.end());
     for (const auto& [day, seq] : rows) {
       auto e = ReadRow(seq);
@@ -661,12 +671,6 @@ Status Writer::ForEachOfHistory(bool round, const std::string& id, date::sys_day
     DEALTRAIL_RETURN_IF_ERROR(fn(*e));
   }
   return {};
-}
-
-std::int64_t Writer::NewestOwnRow(const std::vector<std::int64_t>& newest,
-                                  std::string_view id) const {
-  const fold::Sym sym = names_.Find(id);
-  return sym < newest.size() ? newest[sym] : 0;
 }
 
 void Writer::AddOwnRow(const Event& e, std::int64_t retracted) {
@@ -714,12 +718,9 @@ Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by
   if (!MayHoldCommitment(commitment)) return false;
   if (started_empty_) {
     const std::int32_t last_day = by.time_since_epoch().count();
-    for (std::int64_t seq = NewestOwnRow(newest_of_commitment_, commitment); seq != 0;
-         seq = own_rows_[seq - 1].previous) {
-      const OwnRow& row = own_rows_[seq - 1];
-      if (row.kind == EventKind::kOpen && row.day <= last_day && !row.retracted) return true;
-    }
-    return false;
+    return AnyOwnRow(false, commitment, [&](std::int64_t, const OwnRow& row) {
+      return row.kind == EventKind::kOpen && row.day <= last_day && !row.retracted;
+    });
   }
   if (!has_opening_) {
     has_opening_.emplace(db_,
@@ -755,10 +756,10 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
   // A round's state does not keep its latest day; read it.
   date::sys_days last_day{};
   if (started_empty_) {
-    for (std::int64_t seq = NewestOwnRow(newest_of_round_, id); seq != 0;
-         seq = own_rows_[seq - 1].previous) {
-      last_day = std::max(last_day, date::sys_days(date::days(own_rows_[seq - 1].day)));
-    }
+    AnyOwnRow(true, id, [&](std::int64_t, const OwnRow& row) {
+      last_day = std::max(last_day, date::sys_days(date::days(row.day)));
+      return false;
+    });
   } else if (MayHoldRound(id)) {
     if (!round_latest_) {
       round_latest_.emplace(db_,

@@ -188,8 +188,11 @@ class Writer {
     EventKind kind{};
     bool retracted = false;
   };
-  // The seq of `id`'s newest row in `newest` (by Sym), or 0.
-  std::int64_t NewestOwnRow(const std::vector<std::int64_t>& newest, std::string_view id) const;
+  // Calls fn(seq, row) on each row of commitment `id` (`round`: of round
+  // `id`) this writer added, newest first, until fn returns true; whether it
+  // did.
+  template <typename Fn>
+  bool AnyOwnRow(bool round, std::string_view id, Fn&& fn) const;
   // Adds the row of `e`, just inserted (`retracted`: the seq it retracts).
   void AddOwnRow(const Event& e, std::int64_t retracted);
   // The stored event at `seq`.

@@ -406,6 +406,28 @@ std::vector<std::string> Outcomes(storage::Writer& writer, const std::vector<Eve
   return out;
 }
 
+// The outcomes of `events` through a writer on a new ledger at `path`, after
+// `parties`: added by the same writer, which so started on a ledger without
+// events and answers from its own rows, or (`apart`) by a writer before it,
+// so that it reads the indexes.
+void Decide(const std::string& path, const std::vector<Event>& parties, bool apart,
+            const std::vector<Event>& events, std::vector<std::string>* out) {
+  const Timestamp now = test::At("2026-11-29T12:00:00Z");
+  auto db = storage::CreateLedgerFile(path);
+  ASSERT_TRUE(db.ok());
+  SQLite::Transaction tx(**db);
+  if (apart) {
+    auto first = storage::Writer::Start(**db, now);
+    ASSERT_TRUE(first.ok());
+    Outcomes(**first, parties);
+  }
+  auto writer = storage::Writer::Start(**db, now);
+  ASSERT_TRUE(writer.ok());
+  ASSERT_EQ((*writer)->started_empty(), !apart);
+  if (!apart) Outcomes(**writer, parties);
+  *out = Outcomes(**writer, events);
+}
+
 // A writer on a ledger without events answers its checks from the rows it
 // added itself, so that an import can build the indexes by commitment and by
 // round after its last row (storage::DeferredIndexes). On random histories —
@@ -415,7 +437,6 @@ std::vector<std::string> Outcomes(storage::Writer& writer, const std::vector<Eve
 // same field.
 TEST(WriterProperty, AWriterOnAnEmptyLedgerDecidesAsOneReadingTheIndexes) {
   const int histories = Histories() / 4;
-  const Timestamp now = test::At("2026-11-29T12:00:00Z");
   int refused = 0;
   int retracted = 0;
   for (int seed = 1; seed <= histories && !HasFailure(); ++seed) {
@@ -440,33 +461,9 @@ TEST(WriterProperty, AWriterOnAnEmptyLedgerDecidesAsOneReadingTheIndexes) {
       if (gen.Chance(10)) events.push_back(*e);  // recorded again: present
     }
     const test::TempDir dir;
-    // One writer for everything, from an empty ledger: its own rows.
-    auto own_db = storage::CreateLedgerFile(dir.File("own.db"));
-    ASSERT_TRUE(own_db.ok());
-    std::vector<std::string> own;
-    {
-      SQLite::Transaction tx(**own_db);
-      auto writer = storage::Writer::Start(**own_db, now);
-      ASSERT_TRUE(writer.ok());
-      ASSERT_TRUE((*writer)->started_empty());
-      Outcomes(**writer, parties);
-      own = Outcomes(**writer, events);
-    }
-    // The parties first, then a writer on a ledger that holds events: the
-    // indexes.
-    auto read_db = storage::CreateLedgerFile(dir.File("read.db"));
-    ASSERT_TRUE(read_db.ok());
-    std::vector<std::string> read;
-    {
-      SQLite::Transaction tx(**read_db);
-      auto first = storage::Writer::Start(**read_db, now);
-      ASSERT_TRUE(first.ok());
-      Outcomes(**first, parties);
-      auto writer = storage::Writer::Start(**read_db, now);
-      ASSERT_TRUE(writer.ok());
-      ASSERT_FALSE((*writer)->started_empty());
-      read = Outcomes(**writer, events);
-    }
+    std::vector<std::string> own, read;
+    ASSERT_NO_FATAL_FAILURE(Decide(dir.File("own.db"), parties, /*apart=*/false, events, &own));
+    ASSERT_NO_FATAL_FAILURE(Decide(dir.File("read.db"), parties, /*apart=*/true, events, &read));
     ASSERT_EQ(own.size(), read.size());
     for (std::size_t i = 0; i < own.size(); ++i) {
       ASSERT_EQ(own[i], read[i]) << "event " << i << ": " << events[i].id;
