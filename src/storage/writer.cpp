@@ -106,32 +106,32 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* a
 
   // An event recorded before is looked up by its id only when it does not
   // fit as a new one: a check refuses it, or the unique index on ids does.
-  CommitmentHistory* history = nullptr;
-  Status fits = Check(e, options, &history);
-  if (fits.ok()) fits = Insert(e, renamed ? std::string_view() : prepared.tail);
+  Checked checked;
+  Status fits = Check(e, options, &checked);
+  if (fits.ok()) fits = Insert(e, renamed ? std::string_view() : prepared.tail, checked);
   if (!fits.ok()) {
     auto recorded = Recorded(e);
     if (!recorded.ok()) return recorded.status();
     if (*recorded) return **recorded;
     return fits;
   }
-  Remember(e, history);
+  Remember(e, checked);
   AppendResult result{e.seq, e.id, e.hash, false};
   if (added != nullptr) *added = std::move(e);
   return result;
 }
 
-Status Writer::Check(const Event& e, const AppendOptions& options, CommitmentHistory** history) {
+Status Writer::Check(const Event& e, const AppendOptions& options, Checked* checked) {
   if (options.expect_version && e.kind != EventKind::kRevise) {
     return Status::Invalid("expect_version", "applies to revise events only");
   }
   if (IsPartyKind(e.kind)) return CheckParty(e);
-  if (e.kind == EventKind::kRetract) return CheckRetract(e);
+  if (e.kind == EventKind::kRetract) return CheckRetract(e, &checked->target);
   if (!IsCommitmentKind(e.kind)) return CheckRound(e);
   auto loaded = LoadCommitment(e.commitment);
   if (!loaded.ok()) return loaded.status();
-  *history = *loaded;
-  return CheckCommitment(e, options, **history);
+  checked->history = *loaded;
+  return CheckCommitment(e, options, *checked->history);
 }
 
 Result<std::optional<AppendResult>> Writer::Recorded(const Event& e) {
@@ -391,8 +391,9 @@ std::optional<Writer::Target> Writer::FindTarget(const std::string& event_id) {
   return target;
 }
 
-Status Writer::CheckRetract(const Event& e) {
-  const std::optional<Target> target = FindTarget(e.retracts);
+Status Writer::CheckRetract(const Event& e, std::optional<Target>* found) {
+  *found = FindTarget(e.retracts);
+  const std::optional<Target>& target = *found;
   if (!target) return Status::NotFound("retracts", "no event with id " + Quote(e.retracts));
   const std::string& kind = target->kind;
   if (kind == "retract") {
@@ -436,7 +437,7 @@ Status Writer::CheckRetract(const Event& e) {
   return {};
 }
 
-Status Writer::Insert(Event& e, std::string_view tail) {
+Status Writer::Insert(Event& e, std::string_view tail, const Checked& checked) {
   e.seq = head_seq_ + 1;
   if (e.has_recorded_at) {
     if (e.recorded_at < head_recorded_) {
@@ -504,8 +505,8 @@ Status Writer::Insert(Event& e, std::string_view tail) {
   if (started_empty_) return {};
   std::optional<date::sys_days> changes;
   if (e.kind == EventKind::kRetract) {
-    if (const std::optional<Target> target = FindTarget(e.retracts)) {
-      auto day = ParseDay(target->effective_date);
+    if (checked.target) {
+      auto day = ParseDay(checked.target->effective_date);
       if (day.ok()) changes = *day;
     }
   } else if (!IsPartyKind(e.kind)) {
@@ -521,9 +522,8 @@ Status Writer::Finish() {
   return {};
 }
 
-void Writer::Remember(const Event& e, CommitmentHistory* history) {
-  const std::optional<Target> target =
-      e.kind == EventKind::kRetract ? FindTarget(e.retracts) : std::nullopt;
+void Writer::Remember(const Event& e, const Checked& checked) {
+  const std::optional<Target>& target = checked.target;
   if (started_empty_) AddOwnRow(e, target ? target->seq : 0);
   if (parties_) {
     if (e.kind == EventKind::kPartyAdd) {
@@ -535,7 +535,7 @@ void Writer::Remember(const Event& e, CommitmentHistory* history) {
 
   // Applying in order keeps a cached history exact; a back-dated event
   // would land out of order, so the history is read again when next needed.
-  if (history != nullptr) {
+  if (CommitmentHistory* history = checked.history) {
     if (e.date.first() >= history->latest && Step(history->state, e).ok()) {
       history->latest = e.date.first();
     } else {

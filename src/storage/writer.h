@@ -122,27 +122,32 @@ class Writer {
 
   // Party names to ids; *renamed: whether any changed.
   Status Resolve(Event& e, bool* renamed);
-  // Whether `e` fits the ledger as a new event; a commitment's event leaves
-  // its cached history in *history.
-  Status Check(const Event& e, const AppendOptions& options, CommitmentHistory** history);
-  // The result of adding `e` again if an event with its id is recorded: the
-  // same event, or a conflict naming the first field that differs.
-  Result<std::optional<AppendResult>> Recorded(const Event& e);
-  Status CheckParty(const Event& e);
-  Status CheckCommitment(const Event& e, const AppendOptions& options, CommitmentHistory& history);
-  Status CheckRound(const Event& e);
-  Status CheckRetract(const Event& e);
   // What a retraction needs of the event it names (by event id).
   struct Target {
     std::int64_t seq = 0;
     std::string kind, commitment, round, effective_date;
   };
   std::optional<Target> FindTarget(const std::string& event_id);
+  // What Check found out about an event that fits, for Insert and Remember.
+  struct Checked {
+    CommitmentHistory* history = nullptr;  // its commitment's cached history
+    std::optional<Target> target;          // the event a retraction names
+  };
+  // Whether `e` fits the ledger as a new event.
+  Status Check(const Event& e, const AppendOptions& options, Checked* checked);
+  // The result of adding `e` again if an event with its id is recorded: the
+  // same event, or a conflict naming the first field that differs.
+  Result<std::optional<AppendResult>> Recorded(const Event& e);
+  Status CheckParty(const Event& e);
+  Status CheckCommitment(const Event& e, const AppendOptions& options, CommitmentHistory& history);
+  Status CheckRound(const Event& e);
+  // Leaves the event it names in *target.
+  Status CheckRetract(const Event& e, std::optional<Target>* target);
   // Appends `e` to the chain (`tail`: its SerializedTail, if known); a
   // conflict if its id is taken.
-  Status Insert(Event& e, std::string_view tail);
-  // Keeps the cached histories (`history`: e's commitment's) up to date.
-  void Remember(const Event& e, CommitmentHistory* history);
+  Status Insert(Event& e, std::string_view tail, const Checked& checked);
+  // Keeps the cached histories up to date.
+  void Remember(const Event& e, const Checked& checked);
 
   // The cached history (read once, then kept up to date as events are
   // added); it stays in place until the next Add.
