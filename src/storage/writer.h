@@ -141,8 +141,8 @@ class Writer {
   Status CheckParty(const Event& e);
   Status CheckCommitment(const Event& e, const AppendOptions& options, CommitmentHistory& history);
   Status CheckRound(const Event& e);
-  // Leaves the event it names in *target.
-  Status CheckRetract(const Event& e, std::optional<Target>* target);
+  // Leaves the event it names in *found.
+  Status CheckRetract(const Event& e, std::optional<Target>* found);
   // Appends `e` to the chain (`tail`: its SerializedTail, if known); a
   // conflict if its id is taken.
   Status Insert(Event& e, std::string_view tail, const Checked& checked);
