@@ -180,9 +180,27 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     }
     std::optional<storage::CheckpointStore> store;
     std::vector<storage::BuiltCheckpoint> held;  // made before the import was large enough
+    // Into a ledger without events, the rows go in on a thread of their own
+    // while the writer checks the events after them (storage::InsertThread);
+    // this thread uses the connection only after Drain. However this scope
+    // is left, that thread stops first: the objects above use the
+    // connection as they go.
+    const bool insert_thread = (*writer)->started_empty() && !options.dry_run;
+    if (insert_thread) {
+      storage::Writer::Leaving leaving;
+      if (builder) {
+        leaving = [&builder](Event&& e, std::int64_t bytes) { builder->Add(std::move(e), bytes); };
+      }
+      (*writer)->InsertOnOwnThread(std::move(leaving));
+    }
+    struct EndInserts {
+      storage::Writer& writer;
+      ~EndInserts() { writer.EndInsertThread(); }
+    } end_inserts{**writer};
     auto store_ready = [&](std::vector<storage::BuiltCheckpoint> ready) {
       for (auto& c : ready) held.push_back(std::move(c));
       if (summary.added < kCheckpointAfterImport || held.empty()) return;
+      (*writer)->Drain();
       if (!store) store.emplace(db);
       for (const auto& c : held) store->Put(c);
       summary.checkpoints += static_cast<std::int64_t>(held.size());
@@ -206,13 +224,14 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
       // stored so far. Past a few thousand they are built first.
       if (deferred && item->event.kind == EventKind::kPartyAdd &&
           summary.added >= kEventsBeforePartyNeedsIndexes) {
+        (*writer)->Drain();
         deferred->Rebuild();
         deferred.reset();
       }
       Event added_event;
-      const storage::Prepared prepared{shape_checked, item->tail};
-      auto added =
-          (*writer)->Add(std::move(item->event), {}, builder ? &added_event : nullptr, prepared);
+      const storage::Prepared prepared{shape_checked, item->tail, item->bytes};
+      auto added = (*writer)->Add(std::move(item->event), {},
+                                  builder && !insert_thread ? &added_event : nullptr, prepared);
       if (!added.ok()) {
         return added.status().At(reader.name() + ":" + std::to_string(item->line));
       }
@@ -222,7 +241,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         ++summary.added;
         if (summary.first_seq == 0) summary.first_seq = added->seq;
         summary.last_seq = added->seq;
-        if (builder) builder->Add(std::move(added_event), item->bytes);
+        if (builder && !insert_thread) builder->Add(std::move(added_event), item->bytes);
       }
       if (options.progress && summary.read % kProgressEvery == 0) {
         options.progress(summary.read, item->bytes);

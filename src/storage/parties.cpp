@@ -11,10 +11,13 @@ namespace dealtrail::storage {
 
 bool PartyDirectory::HasId(const std::string& id) {
   if (ids_.count(id) != 0) return true;
-  if (!find_id_) find_id_.emplace(db_, "SELECT 1 FROM parties WHERE party_id = ?");
-  find_id_->bind(1, id);
-  const bool found = find_id_->executeStep();
-  find_id_->reset();
+  bool found = false;
+  Read([&] {
+    if (!find_id_) find_id_.emplace(db_, "SELECT 1 FROM parties WHERE party_id = ?");
+    find_id_->bind(1, id);
+    found = find_id_->executeStep();
+    find_id_->reset();
+  });
   if (found) ids_.insert(id);
   return found;
 }
@@ -22,13 +25,15 @@ bool PartyDirectory::HasId(const std::string& id) {
 std::string PartyDirectory::OwnerOfAlias(std::string_view alias) {
   std::string key = NameKey(alias);
   if (auto it = alias_keys_.find(key); it != alias_keys_.end()) return it->second;
-  if (!find_alias_) {
-    find_alias_.emplace(db_, "SELECT party_id FROM party_aliases WHERE alias_key = ?");
-  }
-  find_alias_->bind(1, key);
   std::string owner;
-  if (find_alias_->executeStep()) owner = find_alias_->getColumn(0).getString();
-  find_alias_->reset();
+  Read([&] {
+    if (!find_alias_) {
+      find_alias_.emplace(db_, "SELECT party_id FROM party_aliases WHERE alias_key = ?");
+    }
+    find_alias_->bind(1, key);
+    if (find_alias_->executeStep()) owner = find_alias_->getColumn(0).getString();
+    find_alias_->reset();
+  });
   if (!owner.empty()) alias_keys_.emplace(std::move(key), owner);
   return owner;
 }
@@ -54,15 +59,17 @@ Result<std::string> PartyDirectory::Resolve(std::string_view name, std::string_v
 std::string PartyDirectory::Suggestions(std::string_view name) {
   // Every id and alias, each with its party, in the order they were added.
   std::vector<std::pair<std::string, std::string>> spellings;
-  SQLite::Statement parties(db_, "SELECT party_id FROM parties ORDER BY added_seq");
-  while (parties.executeStep()) {
-    std::string id = parties.getColumn(0).getString();
-    spellings.emplace_back(id, id);
-  }
-  SQLite::Statement aliases(db_, "SELECT alias, party_id FROM party_aliases ORDER BY added_seq");
-  while (aliases.executeStep()) {
-    spellings.emplace_back(aliases.getColumn(0).getString(), aliases.getColumn(1).getString());
-  }
+  Read([&] {
+    SQLite::Statement parties(db_, "SELECT party_id FROM parties ORDER BY added_seq");
+    while (parties.executeStep()) {
+      std::string id = parties.getColumn(0).getString();
+      spellings.emplace_back(id, id);
+    }
+    SQLite::Statement aliases(db_, "SELECT alias, party_id FROM party_aliases ORDER BY added_seq");
+    while (aliases.executeStep()) {
+      spellings.emplace_back(aliases.getColumn(0).getString(), aliases.getColumn(1).getString());
+    }
+  });
   // Within a third of the length in edits, nearest first.
   const std::string folded = NameKey(name);
   const std::size_t limit = std::max<std::size_t>(2, CodePoints(folded).size() / 3);

@@ -3,6 +3,7 @@
 #ifndef DEALTRAIL_SRC_STORAGE_PARTIES_H_
 #define DEALTRAIL_SRC_STORAGE_PARTIES_H_
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +29,12 @@ class PartyDirectory {
  public:
   explicit PartyDirectory(SQLite::Database& db) : db_(db) {}
 
+  // Runs `read` where the connection is free to use (InsertThread::Read).
+  using Reads = std::function<void(const std::function<void()>& read)>;
+  // From here on, each read of the ledger goes through `reads`: the
+  // connection is shared with a thread inserting rows.
+  void ShareConnection(Reads reads) { reads_ = std::move(reads); }
+
   // The id `name` stands for: a party id, or any alias (ASCII case and
   // white space ignored). kNotFound suggests the nearest known names.
   Result<std::string> Resolve(std::string_view name, std::string_view field);
@@ -42,8 +49,10 @@ class PartyDirectory {
  private:
   // Up to three ids whose id or an alias is near `name`, nearest first.
   std::string Suggestions(std::string_view name);
+  void Read(const std::function<void()>& read) { reads_ ? reads_(read) : read(); }
 
   SQLite::Database& db_;
+  Reads reads_;
   std::optional<SQLite::Statement> find_id_;
   std::optional<SQLite::Statement> find_alias_;
   std::unordered_set<std::string> ids_;                      // ids found

@@ -4,6 +4,7 @@
 #include <SQLiteCpp/Exception.h>
 
 #include <algorithm>
+#include <bit>
 
 #include "core/chain_hash.h"
 #include "core/text.h"
@@ -85,6 +86,92 @@ History& Writer::ById<History>::Add(History history) {
   return added;
 }
 
+bool Writer::IdHashes::Add(std::string_view id) {
+  if ((size_ + 1) * 2 > slots_.size()) {  // at most half full
+    std::vector<std::uint64_t> old = std::move(slots_);
+    slots_.assign(std::max<std::size_t>(1024, old.size() * 2), 0);
+    for (const std::uint64_t h : old) {
+      if (h == 0) continue;
+      std::size_t i = h & (slots_.size() - 1);
+      while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
+      slots_[i] = h;
+    }
+  }
+  const std::uint64_t hash = HashOf(id);
+  std::size_t i = hash & (slots_.size() - 1);
+  for (; slots_[i] != 0; i = (i + 1) & (slots_.size() - 1)) {
+    if (slots_[i] == hash) return false;
+  }
+  slots_[i] = hash;
+  ++size_;
+  return true;
+}
+
+void Writer::InsertOnOwnThread(Leaving leaving, std::size_t recent) {
+  if (!started_empty_ || inserter_) return;
+  leaving_ = std::move(leaving);
+  recent_.resize(std::bit_ceil(std::max<std::size_t>(2, recent)));
+  recent_ids_.assign(recent_.size(), 0);
+  hand_every_ = std::min<std::int64_t>(256, static_cast<std::int64_t>(recent_.size() / 2));
+  handed_ = head_seq_;
+  // Read on the insert thread: a ring slot is written again only after its
+  // row is in (Keep).
+  inserter_ = std::make_unique<InsertThread>(db_, head_seq_, [this](std::int64_t seq) {
+    const Recent& r = recent_[RecentSlot(seq)];
+    return r.stored ? nullptr : &r.event;
+  });
+  if (parties_) parties_->ShareConnection(Reads());
+}
+
+PartyDirectory::Reads Writer::Reads() {
+  InsertThread* inserter = inserter_.get();
+  return [inserter](const std::function<void()>& read) { inserter->Read(read); };
+}
+
+void Writer::OnConnection(const std::function<void()>& read) {
+  inserter_ ? inserter_->Read(read) : read();
+}
+
+void Writer::Drain() {
+  if (!inserter_) return;
+  inserter_->Hand(head_seq_);
+  handed_ = head_seq_;
+  inserter_->Drain();
+}
+
+void Writer::Keep(Event&& e, std::int64_t bytes, bool stored) {
+  const std::int64_t seq = e.seq;
+  const std::size_t slot = RecentSlot(seq);
+  Recent& r = recent_[slot];
+  if (recent_ids_[slot] != 0) {  // the event a ring before leaves, once its row is in
+    // Behind, the insert thread is waited for hand_every_ rows at a time, so
+    // that the two do not wake each other for every row.
+    if (inserter_->inserted_through() < r.event.seq) {
+      if (handed_ < seq - 1) {
+        inserter_->Hand(seq - 1);
+        handed_ = seq - 1;
+      }
+      inserter_->WaitFor(std::min(r.event.seq + hand_every_, handed_));
+    }
+    if (leaving_) leaving_(std::move(r.event), r.bytes);
+  }
+  r.event = std::move(e);
+  r.bytes = bytes;
+  r.stored = stored;
+  recent_ids_[slot] = HashOf(r.event.id);
+  if (seq - handed_ >= hand_every_) {
+    inserter_->Hand(seq);
+    handed_ = seq;
+  }
+}
+
+const Event* Writer::RecentEvent(std::int64_t seq) const {
+  if (!inserter_ || seq < 1 || seq > head_seq_) return nullptr;
+  const std::size_t slot = RecentSlot(seq);
+  const Recent& r = recent_[slot];
+  return recent_ids_[slot] != 0 && r.event.seq == seq ? &r.event : nullptr;
+}
+
 bool Writer::MayHoldCommitment(std::string_view id) const {
   return !started_empty_ || commitments_.cleared() || commitments_.Find(id) != nullptr;
 }
@@ -96,6 +183,11 @@ bool Writer::MayHoldRound(std::string_view id) const {
 Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* added,
                                  const Prepared& prepared) {
   if (!prepared.shape_checked) DEALTRAIL_RETURN_IF_ERROR(ValidateShape(e));
+  if (inserter_) {
+    inserter_->ThrowIfFailed();
+    // Party events check and store rows of their own: few, and in turn.
+    if (IsPartyKind(e.kind)) Drain();
+  }
   bool renamed = false;
   DEALTRAIL_RETURN_IF_ERROR(Resolve(e, &renamed));
   if (e.id.empty()) e.id = DerivedEventId(e);
@@ -107,9 +199,11 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* a
   // An event recorded before is looked up by its id only when it does not
   // fit as a new one: a check refuses it, or the unique index on ids does.
   Checked checked;
+  bool later = false;
   Status fits = Check(e, options, &checked);
-  if (fits.ok()) fits = Insert(e, renamed ? std::string_view() : prepared.tail, checked);
+  if (fits.ok()) fits = Insert(e, renamed ? std::string_view() : prepared.tail, checked, &later);
   if (!fits.ok()) {
+    Drain();  // the event may be among the rows going in
     auto recorded = Recorded(e);
     if (!recorded.ok()) return recorded.status();
     if (*recorded) return **recorded;
@@ -117,7 +211,11 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* a
   }
   Remember(e, checked);
   AppendResult result{e.seq, e.id, e.hash, false};
-  if (added != nullptr) *added = std::move(e);
+  if (inserter_) {
+    Keep(std::move(e), prepared.bytes, /*stored=*/!later);
+  } else if (added != nullptr) {
+    *added = std::move(e);
+  }
   return result;
 }
 
@@ -153,7 +251,10 @@ Result<std::optional<AppendResult>> Writer::Recorded(const Event& e) {
 }
 
 PartyDirectory& Writer::Parties() {
-  if (!parties_) parties_.emplace(db_);
+  if (!parties_) {
+    parties_.emplace(db_);
+    if (inserter_) parties_->ShareConnection(Reads());
+  }
   return *parties_;
 }
 
@@ -221,6 +322,7 @@ Status Writer::NoSuchCommitment(const std::string& field, const std::string& id)
                                ", after this event's date");
   }
   // Suggest the nearest commitment ids.
+  Drain();
   SQLite::Statement all(db_, "SELECT commitment_id FROM events WHERE kind = 'open'");
   std::vector<std::pair<std::size_t, std::string>> near;
   while (all.executeStep()) {
@@ -374,20 +476,40 @@ Status Writer::CheckRound(const Event& e) {
 }
 
 std::optional<Writer::Target> Writer::FindTarget(const std::string& event_id) {
-  if (!find_target_) {
-    find_target_.emplace(db_,
-                         "SELECT seq, kind, commitment_id, round_id, effective_date FROM events "
-                         "WHERE event_id = ?");
+  if (inserter_) {  // among the recent events, newest first; older ones are in the ledger
+    const std::uint64_t hash = HashOf(event_id);
+    const auto ring = static_cast<std::int64_t>(recent_.size());
+    for (std::int64_t seq = head_seq_; seq >= 1 && seq > head_seq_ - ring; --seq) {
+      const std::size_t slot = RecentSlot(seq);
+      if (recent_ids_[slot] == 0) break;
+      const Event& e = recent_[slot].event;
+      if (recent_ids_[slot] == hash && e.id == event_id) {
+        return Target{e.seq, std::string(KindName(e.kind)), e.commitment, e.round,
+                      FormatDay(e.date.first())};
+      }
+    }
   }
-  SQLite::Statement& q = *find_target_;
-  q.reset();
-  q.bind(1, event_id);
-  if (!q.executeStep()) return std::nullopt;
-  auto text = [&q](int col) {
-    return q.getColumn(col).isNull() ? "" : q.getColumn(col).getString();
-  };
-  Target target{q.getColumn(0).getInt64(), text(1), text(2), text(3), text(4)};
-  q.reset();
+  return FindStoredTarget(event_id);
+}
+
+std::optional<Writer::Target> Writer::FindStoredTarget(const std::string& event_id) {
+  std::optional<Target> target;
+  OnConnection([&] {
+    if (!find_target_) {
+      find_target_.emplace(db_,
+                           "SELECT seq, kind, commitment_id, round_id, effective_date FROM events "
+                           "WHERE event_id = ?");
+    }
+    SQLite::Statement& q = *find_target_;
+    q.reset();
+    q.bind(1, event_id);
+    if (!q.executeStep()) return;
+    auto text = [&q](int col) {
+      return q.getColumn(col).isNull() ? "" : q.getColumn(col).getString();
+    };
+    target = Target{q.getColumn(0).getInt64(), text(1), text(2), text(3), text(4)};
+    q.reset();
+  });
   return target;
 }
 
@@ -406,6 +528,14 @@ Status Writer::CheckRetract(const Event& e, std::optional<Target>* found) {
                             "party events cannot be retracted; parties and aliases "
                             "are reference data");
   }
+  // A writer that started empty knows which of the ledger's events are
+  // retracted; the ledger is asked only for the retraction's seq.
+  if (started_empty_ && target->seq >= 1 &&
+      static_cast<std::size_t>(target->seq) <= own_rows_.size() &&
+      !own_rows_[target->seq - 1].retracted) {
+    return CheckWithout(e, *target);
+  }
+  Drain();
   if (!find_retraction_) {
     find_retraction_.emplace(db_, "SELECT seq FROM events WHERE kind = 'retract' AND retracts = ?");
   }
@@ -419,10 +549,14 @@ Status Writer::CheckRetract(const Event& e, std::optional<Target>* found) {
         "retracts",
         "event " + Quote(e.retracts) + " was already retracted by event " + std::to_string(by));
   }
+  return CheckWithout(e, *target);
+}
+
+Status Writer::CheckWithout(const Event& e, const Target& target) {
   // Without the event, its commitment must still hold together: a funding
   // cannot outlive the revision that made room for it.
-  if (!target->commitment.empty()) {
-    const std::string& commitment = target->commitment;
+  if (!target.commitment.empty()) {
+    const std::string& commitment = target.commitment;
     auto without = CommitmentUpTo(commitment, kEndOfTime, nullptr, e.retracts);
     if (!without.ok()) return without.status();
     const std::optional<CommitmentPosition> c =
@@ -437,7 +571,7 @@ Status Writer::CheckRetract(const Event& e, std::optional<Target>* found) {
   return {};
 }
 
-Status Writer::Insert(Event& e, std::string_view tail, const Checked& checked) {
+Status Writer::Insert(Event& e, std::string_view tail, const Checked& checked, bool* later) {
   e.seq = head_seq_ + 1;
   if (e.has_recorded_at) {
     if (e.recorded_at < head_recorded_) {
@@ -455,15 +589,23 @@ Status Writer::Insert(Event& e, std::string_view tail, const Checked& checked) {
     e.recorded_at = std::max(now_, head_recorded_);
   }
   e.hash = tail.empty() ? ChainHash(head_hash_, e) : ChainHashWithTail(head_hash_, e, tail);
-  sqlite3_stmt* insert = insert_.get();
-  sqlite3_reset(insert);
-  BindEvent(insert, e, bound_);
-  if (const int rc = sqlite3_step(insert); rc != SQLITE_DONE) {
-    if (sqlite3_extended_errcode(db_.getHandle()) != SQLITE_CONSTRAINT_UNIQUE) {
-      throw SQLite::Exception(db_.getHandle(), rc);
-    }
+  // With an insert thread, its row goes in there, unless the event has
+  // party rows or its id may be taken: then here, once every row before it
+  // is in.
+  *later = inserter_ && !IsPartyKind(e.kind) && stored_ids_.Add(e.id);
+  if (inserter_ && !*later) Drain();
+  if (!*later) {
+    sqlite3_stmt* insert = insert_.get();
     sqlite3_reset(insert);
-    return Status::Conflict("id", "event id " + Quote(e.id) + " is taken");
+    BindEvent(insert, e, bound_);
+    if (const int rc = sqlite3_step(insert); rc != SQLITE_DONE) {
+      if (sqlite3_extended_errcode(db_.getHandle()) != SQLITE_CONSTRAINT_UNIQUE) {
+        throw SQLite::Exception(db_.getHandle(), rc);
+      }
+      sqlite3_reset(insert);
+      return Status::Conflict("id", "event id " + Quote(e.id) + " is taken");
+    }
+    if (inserter_) stored_ids_.Add(e.id);
   }
 
   if (e.kind == EventKind::kPartyAdd) {
@@ -517,6 +659,17 @@ Status Writer::Insert(Event& e, std::string_view tail, const Checked& checked) {
 }
 
 Status Writer::Finish() {
+  Drain();
+  if (inserter_) {  // the recent events leave, oldest first
+    const auto ring = static_cast<std::int64_t>(recent_.size());
+    for (std::int64_t seq = std::max<std::int64_t>(1, head_seq_ - ring + 1); seq <= head_seq_;
+         ++seq) {
+      const std::size_t slot = RecentSlot(seq);
+      if (recent_ids_[slot] == 0 || recent_[slot].event.seq != seq) continue;
+      recent_ids_[slot] = 0;
+      if (leaving_) leaving_(std::move(recent_[slot].event), recent_[slot].bytes);
+    }
+  }
   if (stale_from_) InvalidateCheckpoints(db_.getHandle(), *stale_from_);
   stale_from_.reset();
   return {};
@@ -642,11 +795,32 @@ Status Writer::ForEachOfHistory(bool round, const std::string& id, date::sys_day
       return false;
     });
     std::sort(rows.begin(), rows.end());
-    for (const auto& [day, seq] : rows) {
-      auto e = ReadRow(seq);
-      if (!e.ok()) return e.status();
-      DEALTRAIL_RETURN_IF_ERROR(fn(*e));
+    // The recent events from memory, the rest read in one go (on the insert
+    // thread, when there is one).
+    std::vector<Event> events(rows.size());
+    std::vector<std::size_t> stored;  // indexes into rows
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (const Event* recent = RecentEvent(rows[i].second)) {
+        events[i] = *recent;
+      } else {
+        stored.push_back(i);
+      }
     }
+    Status read;
+    if (!stored.empty()) {
+      OnConnection([&] {
+        for (std::size_t i : stored) {
+          auto e = ReadRow(rows[i].second);
+          if (!e.ok()) {
+            read = e.status();
+            return;
+          }
+          events[i] = std::move(*e);
+        }
+      });
+    }
+    if (!read.ok()) return read;
+    for (const Event& e : events) DEALTRAIL_RETURN_IF_ERROR(fn(e));
     return {};
   }
   // Prepared once per writer. The anti-join reads the partial index of

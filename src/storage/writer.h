@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "dealtrail/ledger.h"
 #include "dealtrail/replay.h"
 #include "storage/event_rows.h"
+#include "storage/insert_thread.h"
 #include "storage/parties.h"
 #include "storage/raw_statement.h"
 
@@ -31,6 +33,7 @@ namespace dealtrail::storage {
 struct Prepared {
   bool shape_checked = false;  // it passed ValidateShape (so it is not checked again)
   std::string_view tail;       // its SerializedTail as read, or empty
+  std::int64_t bytes = 0;      // the input read through it (for InsertOnOwnThread's `leaving`)
 };
 
 class Writer {
@@ -59,9 +62,28 @@ class Writer {
   // replay checkpoints).
   bool started_empty() const { return started_empty_; }
 
-  // Work left for the end of the transaction: deleting the replay
-  // checkpoints the added events made stale. Call before committing.
+  // Work left for the end of the transaction: the rows still going in, and
+  // deleting the replay checkpoints the added events made stale. Call
+  // before committing.
   Status Finish();
+
+  // From here on, the rows of the events added go in on a thread of their
+  // own (InsertThread). The writer keeps the latest `recent` events it added
+  // (rounded up to a power of two), so its checks rarely read the ledger;
+  // each, as stored, goes to `leaving` in seq order once `recent` more are
+  // added or at Finish, instead of to Add's `added`, with its
+  // Prepared::bytes. Only on a writer that started empty. Until Finish, the
+  // caller uses the connection only after Drain.
+  using Leaving = std::function<void(Event&&, std::int64_t bytes)>;
+  static constexpr std::size_t kRecent = 4096;
+  void InsertOnOwnThread(Leaving leaving, std::size_t recent = kRecent);
+  // Waits until the row of every event added is in; SQLite's errors are
+  // thrown. The connection is then the caller's until the next Add.
+  void Drain();
+  // Stops the insert thread: after Finish, or with the rows not yet in left
+  // out (the transaction is to be rolled back). The writer inserts its own
+  // rows again.
+  void EndInsertThread() { inserter_.reset(); }
 
  private:
   // A commitment's or round's state from every known, unretracted event of
@@ -110,6 +132,20 @@ class Writer {
     bool cleared_ = false;
   };
 
+  // Hashes of the ids of the events this writer stored (open addressing, at
+  // most half full: 16 bytes or less an event). With rows going in on their
+  // own thread, the unique index on ids cannot refuse an id taken; an id
+  // whose hash is here is inserted by the writer itself, after a Drain.
+  class IdHashes {
+   public:
+    // Adds the hash of `id`; false if it was here already.
+    bool Add(std::string_view id);
+
+   private:
+    std::vector<std::uint64_t> slots_;  // 0: empty
+    std::size_t size_ = 0;
+  };
+
   Writer(SQLite::Database& db, Timestamp now, std::size_t max_cached_histories);
   // Whether the ledger may hold a commitment's or round's events. A ledger
   // that had no events when the writer started holds only what this writer
@@ -128,6 +164,7 @@ class Writer {
     std::string kind, commitment, round, effective_date;
   };
   std::optional<Target> FindTarget(const std::string& event_id);
+  std::optional<Target> FindStoredTarget(const std::string& event_id);  // among rows in
   // What Check found out about an event that fits, for Insert and Remember.
   struct Checked {
     CommitmentHistory* history = nullptr;  // its commitment's cached history
@@ -143,9 +180,24 @@ class Writer {
   Status CheckRound(const Event& e);
   // Leaves the event it names in *found.
   Status CheckRetract(const Event& e, std::optional<Target>* found);
+  // Whether the commitment of `target` holds together without it.
+  Status CheckWithout(const Event& e, const Target& target);
   // Appends `e` to the chain (`tail`: its SerializedTail, if known); a
-  // conflict if its id is taken.
-  Status Insert(Event& e, std::string_view tail, const Checked& checked);
+  // conflict if its id is taken. *later: its row is left to the insert
+  // thread.
+  Status Insert(Event& e, std::string_view tail, const Checked& checked, bool* later);
+  // Keeps `e`, just added, among the recent events, and hands its row to
+  // the insert thread (`stored`: it is in already).
+  void Keep(Event&& e, std::int64_t bytes, bool stored);
+  // The recent event `seq`, or null.
+  const Event* RecentEvent(std::int64_t seq) const;
+  std::size_t RecentSlot(std::int64_t seq) const {
+    return static_cast<std::size_t>(seq) & (recent_.size() - 1);
+  }
+  // Runs `read` on the connection: through the insert thread, if there is
+  // one (InsertThread::Read).
+  void OnConnection(const std::function<void()>& read);
+  PartyDirectory::Reads Reads();
   // Keeps the cached histories up to date.
   void Remember(const Event& e, const Checked& checked);
 
@@ -200,7 +252,7 @@ class Writer {
   bool AnyOwnRow(bool round, std::string_view id, Fn&& fn) const;
   // Adds the row of `e`, just inserted (`retracted`: the seq it retracts).
   void AddOwnRow(const Event& e, std::int64_t retracted);
-  // The stored event at `seq`.
+  // The stored event at `seq` (on the connection's turn: OnConnection).
   Result<Event> ReadRow(std::int64_t seq);
 
   SQLite::Database& db_;
@@ -228,6 +280,22 @@ class Writer {
   std::optional<SQLite::Statement> read_row_;
   std::deque<OwnRow> own_rows_;  // by seq - 1, when started_empty_ (no spare capacity)
   std::vector<std::int64_t> newest_of_commitment_, newest_of_round_;  // by Sym of the id
+  // With an insert thread: the latest events added, by seq (a ring), the
+  // hashes of their ids (0: none) and the input bytes read through them;
+  // whether the writer inserted the row itself.
+  struct Recent {
+    Event event;
+    std::int64_t bytes = 0;
+    bool stored = false;
+  };
+  std::vector<Recent> recent_;
+  std::vector<std::uint64_t> recent_ids_;
+  Leaving leaving_;
+  std::int64_t handed_ = 0;      // rows handed to the insert thread, through this seq
+  std::int64_t hand_every_ = 1;  // rows handed over at a time
+  IdHashes stored_ids_;          // with inserter_
+  // Last: stopped before the statements beside it are finalized.
+  std::unique_ptr<InsertThread> inserter_;
 };
 
 }  // namespace dealtrail::storage

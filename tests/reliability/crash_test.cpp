@@ -377,6 +377,46 @@ TEST_F(CrashTest, ImportPastMaxPageCountFailsAndChangesNothing) {
   EXPECT_EQ(Dealtrail(work_, {"verify"}).exit_code, 0);
 }
 
+// The same into a ledger without events, whose rows go in on a thread of
+// their own (storage::InsertThread): the insert that fails is on that
+// thread, and the import reports it and rolls back as the writer's own
+// insert would.
+TEST_F(CrashTest, ImportIntoAnEmptyLedgerPastMaxPageCountFailsAndChangesNothing) {
+  const std::string empty = dir_.File("empty.db");
+  ASSERT_EQ(Dealtrail(empty, {"init"}).exit_code, 0);
+  std::int64_t pages = 0;
+  {
+    SQLite::Database db(empty, SQLite::OPEN_READONLY);
+    pages = db.execAndGet("PRAGMA page_count").getInt64();
+  }
+  const std::string before = ReadBytes(empty);
+  const std::string events =
+      test::PartiesJsonl(kParties) + test::BatchJsonl("batch", 2000, kParties);
+  OpenOptions limited;
+  limited.max_page_count = pages + 16;
+  {
+    auto ledger = Ledger::Open(empty, SystemClock(), limited);
+    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    std::istringstream in(events);
+    auto reader = MakeJsonlReader(in, "batch.jsonl");
+    auto imported = ledger->Import(*reader);
+    ASSERT_FALSE(imported.ok()) << "an import of 2,010 events fitted in 16 pages";
+    EXPECT_EQ(imported.status().code(), StatusCode::kIo) << imported.status().ToString();
+    EXPECT_NE(imported.status().message().find("full"), std::string::npos)
+        << imported.status().ToString();
+  }
+  EXPECT_TRUE(ReadBytes(empty) == before) << "the failed import changed the file";
+  EXPECT_EQ(EventCount(empty), 0);
+  ASSERT_EQ(Dealtrail(empty, {"verify"}).exit_code, 0);
+  // Without the limit the same import goes through.
+  const std::string file = dir_.File("batch.jsonl");
+  WriteFile(file, events);
+  const ProcessResult r = Dealtrail(empty, {"import", file});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(EventCount(empty), kParties + 2000);
+  EXPECT_EQ(Dealtrail(empty, {"verify"}).exit_code, 0);
+}
+
 // A file size limit (RLIMIT_FSIZE) on the real binary: its writes past the
 // limit fail as on a full disk.
 TEST_F(CrashTest, ImportPastAFileSizeLimitFailsClearlyAndChangesNothing) {

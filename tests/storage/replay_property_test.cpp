@@ -406,16 +406,23 @@ std::vector<std::string> Outcomes(storage::Writer& writer, const std::vector<Eve
   return out;
 }
 
+// How Decide's writer works: on a ledger without events, from its own rows
+// (as an import's), the same with its rows inserted on a thread of its own
+// (as an import's: storage::InsertThread), or after another writer, so that
+// it reads the indexes.
+enum class Mode { kOwnRows, kOwnThread, kReadIndexes };
+
 // The outcomes of `events` through a writer on a new ledger at `path`, after
-// `parties`: added by the same writer, which so started on a ledger without
-// events and answers from its own rows, or (`apart`) by a writer before it,
-// so that it reads the indexes.
-void Decide(const std::string& path, const std::vector<Event>& parties, bool apart,
-            const std::vector<Event>& events, std::vector<std::string>* out) {
+// `parties` (added by the same writer, or in kReadIndexes by a writer before
+// it), and the rows stored: "SEQ ID HASH".
+void Decide(const std::string& path, const std::vector<Event>& parties, Mode mode,
+            const std::vector<Event>& events, std::vector<std::string>* out,
+            std::vector<std::string>* rows) {
   const Timestamp now = test::At("2026-11-29T12:00:00Z");
   auto db = storage::CreateLedgerFile(path);
   ASSERT_TRUE(db.ok());
   SQLite::Transaction tx(**db);
+  const bool apart = mode == Mode::kReadIndexes;
   if (apart) {
     auto first = storage::Writer::Start(**db, now);
     ASSERT_TRUE(first.ok());
@@ -424,17 +431,34 @@ void Decide(const std::string& path, const std::vector<Event>& parties, bool apa
   auto writer = storage::Writer::Start(**db, now);
   ASSERT_TRUE(writer.ok());
   ASSERT_EQ((*writer)->started_empty(), !apart);
+  std::vector<std::int64_t> left;  // the events handed on, by seq
+  if (mode == Mode::kOwnThread) {
+    // A ring of four recent events: most history reads go through the
+    // insert thread, and events leave it all along.
+    (*writer)->InsertOnOwnThread([&left](Event&& e, std::int64_t) { left.push_back(e.seq); }, 4);
+  }
   if (!apart) Outcomes(**writer, parties);
   *out = Outcomes(**writer, events);
+  ASSERT_TRUE((*writer)->Finish().ok());
+  SQLite::Statement q(**db,
+                      "SELECT seq || ' ' || event_id || ' ' || hash FROM events ORDER BY seq");
+  while (q.executeStep()) rows->push_back(q.getColumn(0).getString());
+  if (mode == Mode::kOwnThread) {  // every event stored, once, in order
+    ASSERT_EQ(left.size(), rows->size());
+    for (std::size_t i = 0; i < left.size(); ++i)
+      ASSERT_EQ(left[i], static_cast<std::int64_t>(i + 1));
+  }
 }
 
 // A writer on a ledger without events answers its checks from the rows it
 // added itself, so that an import can build the indexes by commitment and by
-// round after its last row (storage::DeferredIndexes). On random histories —
-// back-dated events, retractions, supersessions, rounds, refusals — it must
-// decide every event as a writer reading those indexes does: the same
-// events added, with the same seqs and hashes, and the same refused for the
-// same field.
+// round after its last row (storage::DeferredIndexes), and can insert its
+// rows on a thread of its own while it checks the next events. On random
+// histories — back-dated events, retractions, supersessions, rounds,
+// refusals, events recorded twice — it must decide every event as a writer
+// reading those indexes does: the same events added, with the same seqs and
+// hashes, and the same refused for the same field; and with the insert
+// thread, store the same rows.
 TEST(WriterProperty, AWriterOnAnEmptyLedgerDecidesAsOneReadingTheIndexes) {
   const int histories = Histories() / 4;
   int refused = 0;
@@ -461,15 +485,23 @@ TEST(WriterProperty, AWriterOnAnEmptyLedgerDecidesAsOneReadingTheIndexes) {
       if (gen.Chance(10)) events.push_back(*e);  // recorded again: present
     }
     const test::TempDir dir;
-    std::vector<std::string> own, read;
-    ASSERT_NO_FATAL_FAILURE(Decide(dir.File("own.db"), parties, /*apart=*/false, events, &own));
-    ASSERT_NO_FATAL_FAILURE(Decide(dir.File("read.db"), parties, /*apart=*/true, events, &read));
+    std::vector<std::string> own, thread, read, own_rows, thread_rows, read_rows;
+    ASSERT_NO_FATAL_FAILURE(
+        Decide(dir.File("own.db"), parties, Mode::kOwnRows, events, &own, &own_rows));
+    ASSERT_NO_FATAL_FAILURE(
+        Decide(dir.File("thread.db"), parties, Mode::kOwnThread, events, &thread, &thread_rows));
+    ASSERT_NO_FATAL_FAILURE(
+        Decide(dir.File("read.db"), parties, Mode::kReadIndexes, events, &read, &read_rows));
     ASSERT_EQ(own.size(), read.size());
+    ASSERT_EQ(own.size(), thread.size());
     for (std::size_t i = 0; i < own.size(); ++i) {
       ASSERT_EQ(own[i], read[i]) << "event " << i << ": " << events[i].id;
+      ASSERT_EQ(own[i], thread[i]) << "event " << i << ": " << events[i].id;
       if (!own[i].starts_with("added") && !own[i].starts_with("present")) ++refused;
       if (own[i].starts_with("added") && events[i].kind == EventKind::kRetract) ++retracted;
     }
+    ASSERT_EQ(own_rows, thread_rows);
+    ASSERT_EQ(own_rows, read_rows);
   }
   // The histories must reach the checks that read the histories back.
   EXPECT_GE(refused, histories);
