@@ -123,6 +123,11 @@ void Writer::InsertOnOwnThread(Leaving leaving, std::size_t recent) {
   if (parties_) parties_->ShareConnection(Reads());
 }
 
+void Writer::EndInsertThread() {
+  inserter_.reset();
+  if (parties_) parties_->ShareConnection({});
+}
+
 PartyDirectory::Reads Writer::Reads() {
   InsertThread* inserter = inserter_.get();
   return [inserter](const std::function<void()>& read) { inserter->Read(read); };

@@ -83,7 +83,7 @@ class Writer {
   // Stops the insert thread: after Finish, or with the rows not yet in left
   // out (the transaction is to be rolled back). The writer inserts its own
   // rows again.
-  void EndInsertThread() { inserter_.reset(); }
+  void EndInsertThread();
 
  private:
   // A commitment's or round's state from every known, unretracted event of
