@@ -327,30 +327,39 @@ TEST_F(CrashTest, KillDuringBackupLeavesTheLedgerAndNoHalfCopyThatPasses) {
 
 // --- Disk full ---------------------------------------------------------------------------
 
-TEST_F(CrashTest, ImportPastMaxPageCountFailsAndChangesNothing) {
-  CopyLedger(base_, work_);
-  std::int64_t pages = 0;
-  {
-    SQLite::Database db(work_, SQLite::OPEN_READONLY);
-    pages = db.execAndGet("PRAGMA page_count").getInt64();
-  }
-  const std::string before = ReadBytes(work_);
-  const std::string events = test::BatchJsonl("batch", 2000, kParties);
+// Imports `events` (JSONL) into the ledger at `path` opened with a limit of
+// `extra_pages` past its size, and expects the import to fail as on a full
+// disk and leave the file as it was. The limit, for what follows.
+OpenOptions ExpectImportPastMaxPageCountFails(const std::string& path, const std::string& events,
+                                              std::int64_t extra_pages) {
   OpenOptions limited;
-  limited.max_page_count = pages + 4;
   {
-    auto ledger = Ledger::Open(work_, SystemClock(), limited);
-    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    limited.max_page_count = db.execAndGet("PRAGMA page_count").getInt64() + extra_pages;
+  }
+  const std::string before = ReadBytes(path);
+  {
+    auto ledger = Ledger::Open(path, SystemClock(), limited);
+    EXPECT_TRUE(ledger.ok()) << ledger.status().ToString();
+    if (!ledger.ok()) return limited;
     std::istringstream in(events);
     auto reader = MakeJsonlReader(in, "batch.jsonl");
     auto imported = ledger->Import(*reader);
-    ASSERT_FALSE(imported.ok()) << "an import of 2,000 events fitted in 4 pages";
+    EXPECT_FALSE(imported.ok()) << "the import fitted in " << extra_pages << " pages";
     EXPECT_EQ(imported.status().code(), StatusCode::kIo) << imported.status().ToString();
     EXPECT_NE(imported.status().message().find("full"), std::string::npos)
         << imported.status().ToString();
   }
-  EXPECT_TRUE(ReadBytes(work_) == before) << "the failed import changed the file";
-  ASSERT_EQ(Dealtrail(work_, {"verify"}).exit_code, 0);
+  EXPECT_TRUE(ReadBytes(path) == before) << "the failed import changed the file";
+  EXPECT_EQ(Dealtrail(path, {"verify"}).exit_code, 0);
+  return limited;
+}
+
+TEST_F(CrashTest, ImportPastMaxPageCountFailsAndChangesNothing) {
+  CopyLedger(base_, work_);
+  const std::string events = test::BatchJsonl("batch", 2000, kParties);
+  const OpenOptions limited = ExpectImportPastMaxPageCountFails(work_, events, 4);
+  ASSERT_FALSE(HasFailure());
   {
     // What fits under the limit still goes in.
     auto ledger = Ledger::Open(work_, SystemClock(), limited);
@@ -384,30 +393,11 @@ TEST_F(CrashTest, ImportPastMaxPageCountFailsAndChangesNothing) {
 TEST_F(CrashTest, ImportIntoAnEmptyLedgerPastMaxPageCountFailsAndChangesNothing) {
   const std::string empty = dir_.File("empty.db");
   ASSERT_EQ(Dealtrail(empty, {"init"}).exit_code, 0);
-  std::int64_t pages = 0;
-  {
-    SQLite::Database db(empty, SQLite::OPEN_READONLY);
-    pages = db.execAndGet("PRAGMA page_count").getInt64();
-  }
-  const std::string before = ReadBytes(empty);
   const std::string events =
       test::PartiesJsonl(kParties) + test::BatchJsonl("batch", 2000, kParties);
-  OpenOptions limited;
-  limited.max_page_count = pages + 16;
-  {
-    auto ledger = Ledger::Open(empty, SystemClock(), limited);
-    ASSERT_TRUE(ledger.ok()) << ledger.status().ToString();
-    std::istringstream in(events);
-    auto reader = MakeJsonlReader(in, "batch.jsonl");
-    auto imported = ledger->Import(*reader);
-    ASSERT_FALSE(imported.ok()) << "an import of 2,010 events fitted in 16 pages";
-    EXPECT_EQ(imported.status().code(), StatusCode::kIo) << imported.status().ToString();
-    EXPECT_NE(imported.status().message().find("full"), std::string::npos)
-        << imported.status().ToString();
-  }
-  EXPECT_TRUE(ReadBytes(empty) == before) << "the failed import changed the file";
+  ExpectImportPastMaxPageCountFails(empty, events, 16);
+  ASSERT_FALSE(HasFailure());
   EXPECT_EQ(EventCount(empty), 0);
-  ASSERT_EQ(Dealtrail(empty, {"verify"}).exit_code, 0);
   // Without the limit the same import goes through.
   const std::string file = dir_.File("batch.jsonl");
   WriteFile(file, events);
