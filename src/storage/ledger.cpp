@@ -165,16 +165,16 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     // inserts here (or on this one, when asked: a terminal being typed into).
     std::optional<ReadAhead> ahead;
     if (options.read_ahead) ahead.emplace(reader);
-    // Into a ledger without events, the replay checkpoints are built as the
-    // events go in, on another thread; they are stored once the import is
-    // large enough to have them.
+    // An import that writes into a ledger without events.
+    const bool into_empty = (*writer)->started_empty() && !options.dry_run;
+    // There the replay checkpoints are built as the events go in, on another
+    // thread (which the writer hands them to, below); they are stored once
+    // the import is large enough to have them.
     std::optional<storage::CheckpointBuilder> builder;
-    if ((*writer)->started_empty() && options.input_bytes > 0 && !options.dry_run) {
-      builder.emplace(options.input_bytes);
-    }
+    if (into_empty && options.input_bytes > 0) builder.emplace(options.input_bytes);
     using storage::DeferredIndexes;
     std::optional<DeferredIndexes> deferred, deferred_histories;
-    if ((*writer)->started_empty() && !options.dry_run) {
+    if (into_empty) {
       deferred.emplace(*impl_->db, DeferredIndexes::kForReads);
       deferred_histories.emplace(*impl_->db, DeferredIndexes::kForHistories);
     }
@@ -185,8 +185,7 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
     // this thread uses the connection only after Drain. However this scope
     // is left, that thread stops first: the objects above use the
     // connection as they go.
-    const bool insert_thread = (*writer)->started_empty() && !options.dry_run;
-    if (insert_thread) {
+    if (into_empty) {
       storage::Writer::Leaving leaving;
       if (builder) {
         leaving = [&builder](Event&& e, std::int64_t bytes) { builder->Add(std::move(e), bytes); };
@@ -228,10 +227,8 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         deferred->Rebuild();
         deferred.reset();
       }
-      Event added_event;
       const storage::Prepared prepared{shape_checked, item->tail, item->bytes};
-      auto added = (*writer)->Add(std::move(item->event), {},
-                                  builder && !insert_thread ? &added_event : nullptr, prepared);
+      auto added = (*writer)->Add(std::move(item->event), {}, prepared);
       if (!added.ok()) {
         return added.status().At(reader.name() + ":" + std::to_string(item->line));
       }
@@ -241,7 +238,6 @@ Result<ImportSummary> Ledger::Import(EventReader& reader, const ImportOptions& o
         ++summary.added;
         if (summary.first_seq == 0) summary.first_seq = added->seq;
         summary.last_seq = added->seq;
-        if (builder && !insert_thread) builder->Add(std::move(added_event), item->bytes);
       }
       if (options.progress && summary.read % kProgressEvery == 0) {
         options.progress(summary.read, item->bytes);

@@ -29,10 +29,10 @@ class PartyDirectory {
  public:
   explicit PartyDirectory(SQLite::Database& db) : db_(db) {}
 
-  // Runs `read` where the connection is free to use (InsertThread::Read).
+  // Runs `read` where the connection is free to use (the writer's: through
+  // its insert thread while it has one, InsertThread::Read).
   using Reads = std::function<void(const std::function<void()>& read)>;
-  // From here on, each read of the ledger goes through `reads`: the
-  // connection is shared with a thread inserting rows.
+  // From here on, each read of the ledger goes through `reads`.
   void ShareConnection(Reads reads) { reads_ = std::move(reads); }
 
   // The id `name` stands for: a party id, or any alias (ASCII case and

@@ -120,18 +120,9 @@ void Writer::InsertOnOwnThread(Leaving leaving, std::size_t recent) {
     const Recent& r = recent_[RecentSlot(seq)];
     return r.stored ? nullptr : &r.event;
   });
-  if (parties_) parties_->ShareConnection(Reads());
 }
 
-void Writer::EndInsertThread() {
-  inserter_.reset();
-  if (parties_) parties_->ShareConnection({});
-}
-
-PartyDirectory::Reads Writer::Reads() {
-  InsertThread* inserter = inserter_.get();
-  return [inserter](const std::function<void()>& read) { inserter->Read(read); };
-}
+void Writer::EndInsertThread() { inserter_.reset(); }
 
 void Writer::OnConnection(const std::function<void()>& read) {
   inserter_ ? inserter_->Read(read) : read();
@@ -185,14 +176,9 @@ bool Writer::MayHoldRound(std::string_view id) const {
   return !started_empty_ || rounds_.cleared() || rounds_.Find(id) != nullptr;
 }
 
-Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* added,
-                                 const Prepared& prepared) {
+Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, const Prepared& prepared) {
   if (!prepared.shape_checked) DEALTRAIL_RETURN_IF_ERROR(ValidateShape(e));
-  if (inserter_) {
-    inserter_->ThrowIfFailed();
-    // Party events check and store rows of their own: few, and in turn.
-    if (IsPartyKind(e.kind)) Drain();
-  }
+  if (inserter_) inserter_->ThrowIfFailed();
   bool renamed = false;
   DEALTRAIL_RETURN_IF_ERROR(Resolve(e, &renamed));
   if (e.id.empty()) e.id = DerivedEventId(e);
@@ -216,11 +202,7 @@ Result<AppendResult> Writer::Add(Event e, const AppendOptions& options, Event* a
   }
   Remember(e, checked);
   AppendResult result{e.seq, e.id, e.hash, false};
-  if (inserter_) {
-    Keep(std::move(e), prepared.bytes, /*stored=*/!later);
-  } else if (added != nullptr) {
-    *added = std::move(e);
-  }
+  if (inserter_) Keep(std::move(e), prepared.bytes, /*stored=*/!later);
   return result;
 }
 
@@ -258,7 +240,9 @@ Result<std::optional<AppendResult>> Writer::Recorded(const Event& e) {
 PartyDirectory& Writer::Parties() {
   if (!parties_) {
     parties_.emplace(db_);
-    if (inserter_) parties_->ShareConnection(Reads());
+    // Its reads go where the writer's go: through the insert thread while
+    // there is one.
+    parties_->ShareConnection([this](const std::function<void()>& read) { OnConnection(read); });
   }
   return *parties_;
 }

@@ -53,9 +53,7 @@ class Writer {
   // Validates `event` against the ledger and appends it (or finds it already
   // recorded). On failure nothing of this event is written; the caller
   // decides whether to roll the transaction back.
-  // With `added`, an event that was added is moved there as stored (its
-  // seq, ids, recording time and hash filled in).
-  Result<AppendResult> Add(Event event, const AppendOptions& options, Event* added = nullptr,
+  Result<AppendResult> Add(Event event, const AppendOptions& options,
                            const Prepared& prepared = {});
 
   // Whether the ledger had no events when the writer started (so neither
@@ -70,9 +68,9 @@ class Writer {
   // From here on, the rows of the events added go in on a thread of their
   // own (InsertThread). The writer keeps the latest `recent` events it added
   // (rounded up to a power of two), so its checks rarely read the ledger;
-  // each, as stored, goes to `leaving` in seq order once `recent` more are
-  // added or at Finish, instead of to Add's `added`, with its
-  // Prepared::bytes. Only on a writer that started empty. Until Finish, the
+  // each, as stored (its seq, ids, recording time and hash filled in), goes
+  // to `leaving` in seq order once `recent` more are added or at Finish,
+  // with its Prepared::bytes. Only on a writer that started empty. Until Finish, the
   // caller uses the connection only after Drain.
   using Leaving = std::function<void(Event&&, std::int64_t bytes)>;
   static constexpr std::size_t kRecent = 4096;
@@ -197,7 +195,6 @@ class Writer {
   // Runs `read` on the connection: through the insert thread, if there is
   // one (InsertThread::Read).
   void OnConnection(const std::function<void()>& read);
-  PartyDirectory::Reads Reads();
   // Keeps the cached histories up to date.
   void Remember(const Event& e, const Checked& checked);
 
