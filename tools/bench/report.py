@@ -90,6 +90,26 @@ def time_file(path):
     return {"seconds": float(numbers[-2]), "peak_kib": int(numbers[-1])}
 
 
+PHASES = ["start", "init", "args", "open", "schema", "work", "commit", "close", "exit",
+          "total", "syncs"]
+
+
+def read_phases(path):
+    """dealtrail-phases' table: {"runs": N, "commands": {name: {phase: ms or None}}}."""
+    text = read_text(path)
+    if not text:
+        return None
+    rows = [[c.strip() for c in line.strip().strip("|").split("|")]
+            for line in text.splitlines() if line.startswith("|") and "---" not in line]
+    header, body = rows[0], rows[1:]
+    m = re.search(r"median of ([0-9]+) run", header[0])
+    commands = {name: {} for name in header[1:]}
+    for row in body:
+        for name, cell in zip(header[1:], row[1:]):
+            commands[name][row[0]] = None if cell == "-" else float(cell)
+    return {"runs": int(m.group(1)) if m else None, "commands": commands}
+
+
 def read_size(folder, n):
     size = {"events": n}
     # A command slower than the runner's --slow was timed in the "-slow"
@@ -156,6 +176,9 @@ def read_size(folder, n):
         size["party_add"] = recorded["dealtrail party add"]
     if recorded.get("raw append"):
         size["raw_append"] = recorded["raw append"]
+    phases = read_phases(os.path.join(folder, "phases.md"))
+    if phases:
+        size["record_phases"] = phases
     durable = read_text(os.path.join(folder, "durable.txt"))
     if durable:
         m = re.search(r"durable_insert_median_ms ([0-9.]+) runs ([0-9]+)", durable)
@@ -467,6 +490,31 @@ def write_table(sizes):
                  f"{fmt_timed(fast.get(TIMELINE))}, {fmt_kib(s.get('timeline_peak_kib'))}",
                  f"{fmt_timed(fast.get(SQL))}, {fmt_kib(s.get('sql_peak_kib'))}"]
         lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def phases_table(sizes):
+    """record beside the raw append, phase by phase, at the largest size
+    that has them."""
+    measured = [n for n in sorted(sizes) if sizes[n].get("record_phases")]
+    if not measured:
+        return "Not measured in this run (no `dealtrail-phases` in its build)."
+    n = measured[-1]
+    phases = sizes[n]["record_phases"]
+    commands = phases["commands"]
+    rec, raw = commands.get("record", {}), commands.get("raw append", {})
+
+    def cell(v):
+        return "—" if v is None else f"{v:.2f}"
+
+    lines = [f"At {fmt_n(n)} events, median of {phases['runs']} runs each, the two taking "
+             "turns (`dealtrail-phases`, milliseconds):", "",
+             "| phase | `record` | raw append | `record` − raw append |", "|---|---|---|---|"]
+    for phase in PHASES:
+        a, b = rec.get(phase), raw.get(phase)
+        diff = None if a is None or b is None else a - b
+        lines.append(f"| {phase} | {cell(a)} | {cell(b)} | "
+                     f"{'—' if diff is None else f'{diff:+.2f}'} |")
     return "\n".join(lines)
 
 
@@ -785,6 +833,7 @@ def main():
     page = replace_section(page, "figures", figures_table(sizes))
     page = replace_section(page, "ratios", ratio_table(sizes))
     page = replace_section(page, "write", write_table(sizes))
+    page = replace_section(page, "phases", phases_table(sizes))
     page = replace_section(page, "targets", targets_table(goals))
     page = replace_section(page, "history", history_table(data, committed_runs(args.docs)))
     page = replace_section(page, "agreement", agreement_lines(sizes))
