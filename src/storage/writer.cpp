@@ -53,6 +53,15 @@ std::uint64_t HashOf(std::string_view id) {
   return h == 0 ? 1 : h;  // 0 marks an empty slot
 }
 
+// The statement kept in `slot`: prepared from `sql` on first use (once per
+// writer), reset for another run every time.
+SQLite::Statement& Ready(SQLite::Database& db, std::optional<SQLite::Statement>& slot,
+                         const char* sql) {
+  if (!slot) slot.emplace(db, sql);
+  slot->reset();
+  return *slot;
+}
+
 }  // namespace
 
 template <typename History>
@@ -220,12 +229,9 @@ Status Writer::Check(const Event& e, const AppendOptions& options, Checked* chec
 }
 
 Result<std::optional<AppendResult>> Writer::Recorded(const Event& e) {
-  if (!find_id_) {
-    find_id_.emplace(db_,
-                     std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?");
-  }
-  SQLite::Statement& q = *find_id_;
-  q.reset();
+  static const std::string kSql =
+      std::string("SELECT ") + kEventColumns + " FROM events WHERE event_id = ?";
+  SQLite::Statement& q = Ready(db_, find_id_, kSql.c_str());
   q.bind(1, e.id);
   if (!q.executeStep()) return std::optional<AppendResult>();
   auto stored = EventFromRow(q);
@@ -484,13 +490,9 @@ std::optional<Writer::Target> Writer::FindTarget(const std::string& event_id) {
 std::optional<Writer::Target> Writer::FindStoredTarget(const std::string& event_id) {
   std::optional<Target> target;
   OnConnection([&] {
-    if (!find_target_) {
-      find_target_.emplace(db_,
-                           "SELECT seq, kind, commitment_id, round_id, effective_date FROM events "
-                           "WHERE event_id = ?");
-    }
-    SQLite::Statement& q = *find_target_;
-    q.reset();
+    SQLite::Statement& q = Ready(db_, find_target_,
+                                 "SELECT seq, kind, commitment_id, round_id, effective_date "
+                                 "FROM events WHERE event_id = ?");
     q.bind(1, event_id);
     if (!q.executeStep()) return;
     auto text = [&q](int col) {
@@ -525,11 +527,8 @@ Status Writer::CheckRetract(const Event& e, std::optional<Target>* found) {
     return CheckWithout(e, *target);
   }
   Drain();
-  if (!find_retraction_) {
-    find_retraction_.emplace(db_, "SELECT seq FROM events WHERE kind = 'retract' AND retracts = ?");
-  }
-  SQLite::Statement& already = *find_retraction_;
-  already.reset();
+  SQLite::Statement& already = Ready(
+      db_, find_retraction_, "SELECT seq FROM events WHERE kind = 'retract' AND retracts = ?");
   already.bind(1, e.retracts);
   if (already.executeStep()) {
     const std::int64_t by = already.getColumn(0).getInt64();
@@ -814,18 +813,17 @@ Status Writer::ForEachOfHistory(bool round, const std::string& id, date::sys_day
   }
   // Prepared once per writer. The anti-join reads the partial index of
   // retractions instead of building a temporary table of them on every call.
-  std::optional<SQLite::Statement>& query = round ? round_history_ : commitment_history_;
-  if (!query) {
-    query.emplace(db_, std::string("SELECT ") + kEventColumns + " FROM events AS e WHERE " +
-                           (round ? "round_id = :id AND kind IN ('round-open', 'round-revise', "
-                                    "'round-close', 'valuation')"
-                                  : "commitment_id = :id") +
-                           " AND effective_date <= :at AND NOT EXISTS (SELECT 1 FROM events "
-                           "AS r WHERE r.kind = 'retract' AND r.retracts = e.event_id) "
-                           "ORDER BY effective_date, seq");
-  }
-  SQLite::Statement& q = *query;
-  q.reset();
+  const auto history_sql = [](const char* which) {
+    return std::string("SELECT ") + kEventColumns + " FROM events AS e WHERE " + which +
+           " AND effective_date <= :at AND NOT EXISTS (SELECT 1 FROM events "
+           "AS r WHERE r.kind = 'retract' AND r.retracts = e.event_id) "
+           "ORDER BY effective_date, seq";
+  };
+  static const std::string kRoundSql = history_sql(
+      "round_id = :id AND kind IN ('round-open', 'round-revise', 'round-close', 'valuation')");
+  static const std::string kCommitmentSql = history_sql("commitment_id = :id");
+  SQLite::Statement& q = round ? Ready(db_, round_history_, kRoundSql.c_str())
+                               : Ready(db_, commitment_history_, kCommitmentSql.c_str());
   q.bind(":id", id);
   q.bind(":at", FormatDay(at));
   while (q.executeStep()) {
@@ -862,11 +860,9 @@ void Writer::AddOwnRow(const Event& e, std::int64_t retracted) {
 }
 
 Result<Event> Writer::ReadRow(std::int64_t seq) {
-  if (!read_row_) {
-    read_row_.emplace(db_, std::string("SELECT ") + kEventColumns + " FROM events WHERE seq = ?");
-  }
-  SQLite::Statement& q = *read_row_;
-  q.reset();
+  static const std::string kSql =
+      std::string("SELECT ") + kEventColumns + " FROM events WHERE seq = ?";
+  SQLite::Statement& q = Ready(db_, read_row_, kSql.c_str());
   q.bind(1, static_cast<int64_t>(seq));
   if (!q.executeStep()) {
     return Status{StatusCode::kCorrupt, "seq",
@@ -885,16 +881,14 @@ Result<bool> Writer::HasOpening(const std::string& commitment, date::sys_days by
       return row.kind == EventKind::kOpen && row.day <= last_day && !row.retracted;
     });
   }
-  if (!has_opening_) {
-    has_opening_.emplace(db_,
-                         "SELECT 1 FROM events AS e WHERE kind = 'open' AND commitment_id = :id "
-                         "AND effective_date <= :by AND NOT EXISTS (SELECT 1 FROM events AS r "
-                         "WHERE r.kind = 'retract' AND r.retracts = e.event_id)");
-  }
-  has_opening_->reset();
-  has_opening_->bind(":id", commitment);
-  has_opening_->bind(":by", FormatDay(by));
-  return has_opening_->executeStep();
+  SQLite::Statement& q =
+      Ready(db_, has_opening_,
+            "SELECT 1 FROM events AS e WHERE kind = 'open' AND commitment_id = :id "
+            "AND effective_date <= :by AND NOT EXISTS (SELECT 1 FROM events AS r "
+            "WHERE r.kind = 'retract' AND r.retracts = e.event_id)");
+  q.bind(":id", commitment);
+  q.bind(":by", FormatDay(by));
+  return q.executeStep();
 }
 
 Result<Writer::CommitmentHistory*> Writer::LoadCommitment(const std::string& id) {
@@ -924,13 +918,10 @@ Result<Writer::RoundHistory*> Writer::LoadRound(const std::string& id) {
       return false;
     });
   } else if (MayHoldRound(id)) {
-    if (!round_latest_) {
-      round_latest_.emplace(db_,
-                            "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind "
-                            "IN ('round-open', 'round-revise', 'round-close', 'valuation')");
-    }
-    SQLite::Statement& latest = *round_latest_;
-    latest.reset();
+    SQLite::Statement& latest =
+        Ready(db_, round_latest_,
+              "SELECT max(effective_date) FROM events WHERE round_id = ? AND kind "
+              "IN ('round-open', 'round-revise', 'round-close', 'valuation')");
     latest.bind(1, id);
     if (latest.executeStep() && !latest.getColumn(0).isNull()) {
       auto d = ParseDay(latest.getColumn(0).getString());
